@@ -1,0 +1,30 @@
+# Install rules: the library, its headers, a CMake package (dtoken::dtoken) and a pkg-config file.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(DTOKEN_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/dtoken)
+
+install(TARGETS dtoken EXPORT dtoken-targets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/lib/include/dtoken DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_BINARY_DIR}/lib/include/dtoken/version.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dtoken)
+install(EXPORT dtoken-targets NAMESPACE dtoken:: DESTINATION ${DTOKEN_CMAKE_DIR})
+export(EXPORT dtoken-targets NAMESPACE dtoken:: FILE ${PROJECT_BINARY_DIR}/dtoken-targets.cmake)
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/dtoken-config.cmake.in
+                              ${PROJECT_BINARY_DIR}/dtoken-config.cmake
+                              INSTALL_DESTINATION ${DTOKEN_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/dtoken-config-version.cmake
+                                 COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/dtoken-config.cmake ${PROJECT_BINARY_DIR}/dtoken-config-version.cmake
+        DESTINATION ${DTOKEN_CMAKE_DIR})
+
+configure_file(${PROJECT_SOURCE_DIR}/cmake/dtoken.pc.in ${PROJECT_BINARY_DIR}/dtoken.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/dtoken.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+if(DTOKEN_BUILD_TOOLS)
+  install(TARGETS dtoken_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

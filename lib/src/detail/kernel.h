@@ -1,0 +1,38 @@
+// The byte-scanning kernels behind validate() and is_valid(), one per instruction set.
+//
+// Each kernel answers two questions about a short run of bytes; all kernels give the same
+// answers (kernel_test.cc checks them against the scalar one), only faster.
+#ifndef DTOKEN_DETAIL_KERNEL_H
+#define DTOKEN_DETAIL_KERNEL_H
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "dtoken/token.h"
+
+namespace dtoken::detail {
+
+struct kernel {
+  std::string_view name;  // "scalar", "avx2", "avx512"
+
+  // The number of leading bytes of [data, data + size) that belong to `part`. size <= 64.
+  std::size_t (*span)(const char* data, std::size_t size, alphabet part) noexcept;
+
+  // The number of leading bytes of [data, data + size), at most 96, that agree position by
+  // position with the documented regex dt0[a-zA-Z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}.
+  std::size_t (*documented_span)(const char* data, std::size_t size) noexcept;
+};
+
+extern const kernel scalar_kernel;
+
+// nullptr when the CPU (or the compiler) lacks the instruction set.
+const kernel* avx2_kernel() noexcept;
+const kernel* avx512_kernel() noexcept;
+
+// The widest kernel this CPU runs, chosen on the first call.
+const kernel& active_kernel() noexcept;
+
+}  // namespace dtoken::detail
+
+#endif  // DTOKEN_DETAIL_KERNEL_H

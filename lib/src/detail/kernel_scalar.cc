@@ -1,0 +1,54 @@
+#include <array>
+
+#include "detail/char_class.h"
+#include "detail/kernel.h"
+
+namespace dtoken::detail {
+namespace {
+
+// What each of the 96 positions of a documented token must hold: a literal byte, or (literal 0)
+// one of the classes in `bits`.
+struct position_rule {
+  char literal;
+  std::uint8_t bits;
+};
+
+constexpr std::array<position_rule, documented_length> make_documented_rules() {
+  std::array<position_rule, documented_length> rules{};
+  rules[0] = {'d', 0};
+  rules[1] = {'t', 0};
+  rules[2] = {'0', 0};
+  rules[3] = {0, letter_bit};
+  rules[4] = {0, digit_bit};
+  rules[5] = {0, digit_bit};
+  rules[6] = {'.', 0};
+  for (std::size_t i = 7; i < 31; ++i) rules[i] = {0, upper_alnum_bit};
+  rules[31] = {'.', 0};
+  for (std::size_t i = 32; i < documented_length; ++i) rules[i] = {0, upper_alnum_bit};
+  return rules;
+}
+
+constexpr auto documented_rules = make_documented_rules();
+
+std::size_t scalar_span(const char* data, std::size_t size, alphabet part) noexcept {
+  const std::uint8_t bits = bit_of(part);
+  std::size_t i = 0;
+  while (i < size && has_class(data[i], bits)) ++i;
+  return i;
+}
+
+std::size_t scalar_documented_span(const char* data, std::size_t size) noexcept {
+  const std::size_t limit = size < documented_length ? size : documented_length;
+  for (std::size_t i = 0; i < limit; ++i) {
+    const position_rule rule = documented_rules[i];
+    const bool fits = rule.literal != 0 ? data[i] == rule.literal : has_class(data[i], rule.bits);
+    if (!fits) return i;
+  }
+  return limit;
+}
+
+}  // namespace
+
+const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span};
+
+}  // namespace dtoken::detail

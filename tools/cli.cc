@@ -1,0 +1,65 @@
+#include "cli.h"
+
+#include <algorithm>
+
+namespace dtoken::cli {
+
+profile parse_profile(const std::string& name) {
+  if (const auto value = profile_from_string(name)) return *value;
+  throw usage_error("unknown profile '" + name + "' (choose documented, strict or family)");
+}
+
+output_format parse_format(const std::string& name, std::initializer_list<output_format> allowed) {
+  static constexpr std::pair<std::string_view, output_format> names[] = {
+      {"text", output_format::text},
+      {"json", output_format::json},
+      {"jsonl", output_format::jsonl}};
+  std::string choices;
+  for (const auto& [format_name, format] : names) {
+    if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) continue;
+    if (format_name == name) return format;
+    choices += (choices.empty() ? "" : ", ") + std::string(format_name);
+  }
+  throw usage_error("unknown format '" + name + "' (choose " + choices + ")");
+}
+
+std::string display_form(std::string_view candidate, std::size_t reveal, std::size_t limit) {
+  const std::size_t first_dot = candidate.find('.');
+  const std::size_t second_dot =
+      first_dot == std::string_view::npos ? first_dot : candidate.find('.', first_dot + 1);
+  std::string shown;
+  const std::size_t shown_size = std::min(candidate.size(), limit);
+  shown.reserve(shown_size + 3);
+  for (std::size_t i = 0; i < shown_size; ++i) {
+    const auto byte = static_cast<unsigned char>(candidate[i]);
+    const bool in_secret = second_dot != std::string_view::npos && i > second_dot;
+    if (byte < 0x20 || byte > 0x7e) {
+      shown += '?';
+    } else if (in_secret && i != reveal) {
+      shown += '*';
+    } else {
+      shown += static_cast<char>(byte);
+    }
+  }
+  if (candidate.size() > limit) shown += "...";
+  return shown;
+}
+
+boost::json::object validation_json(std::string_view candidate, profile rules) {
+  const parse_result parsed = parse(candidate, rules);
+  boost::json::object object;
+  object["valid"] = parsed.ok();
+  object["error"] = parsed.ok() ? boost::json::value(nullptr)
+                                : boost::json::value(to_string(parsed.status.error));
+  object["position"] = parsed.status.position;
+  object["token_id"] =
+      parsed.ok() ? boost::json::value(parsed.value.token_id()) : boost::json::value(nullptr);
+  object["type"] =
+      parsed.ok() ? boost::json::value(parsed.value.prefix) : boost::json::value(nullptr);
+  object["type_name"] = parsed.ok() && parsed.value.type != nullptr
+                            ? boost::json::value(parsed.value.type->name)
+                            : boost::json::value(nullptr);
+  return object;
+}
+
+}  // namespace dtoken::cli

@@ -1,0 +1,51 @@
+// What every dtoken command shares: exit codes, the usage-error exception, output helpers.
+#ifndef DTOKEN_TOOLS_CLI_H
+#define DTOKEN_TOOLS_CLI_H
+
+#include <boost/json.hpp>
+#include <iosfwd>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtoken/validate.h"
+
+namespace dtoken::cli {
+
+// Exit codes, documented in the README and in `dtoken --help`.
+enum exit_code : int {
+  exit_ok = 0,        // everything valid / nothing found
+  exit_findings = 1,  // some candidate invalid (validate, inspect)
+  exit_usage = 2,     // bad command line
+  exit_io = 3,        // an input could not be read or an output written
+};
+
+// A bad command line: main() prints the message and the usage hint, and exits with exit_usage.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+using arguments = std::vector<std::string>;
+
+int run_validate(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_inspect(const arguments& args, std::ostream& out, std::ostream& err);
+
+// --profile NAME, or a usage_error naming the choices.
+profile parse_profile(const std::string& name);
+
+// Output formats shared by the commands; each command says which it accepts.
+enum class output_format { text, json, jsonl };
+output_format parse_format(const std::string& name, std::initializer_list<output_format> allowed);
+
+// The candidate as a person may see it: secret bytes (everything after a second '.') become '*',
+// bytes that are not printable ASCII become '?', and the text is cut at `limit` bytes. The byte
+// at `reveal` (if any) is shown as is, so that a caret under it points at something visible.
+std::string display_form(std::string_view candidate, std::size_t reveal, std::size_t limit = 120);
+
+// JSON for one validation: valid, error, position, token_id, type, type_name; never a secret.
+boost::json::object validation_json(std::string_view candidate, profile rules);
+
+}  // namespace dtoken::cli
+
+#endif  // DTOKEN_TOOLS_CLI_H
