@@ -50,8 +50,8 @@ std::string random_documented_candidate(std::mt19937_64& rng) {
 TEST(kernel_test, reports_which_kernels_run_here) {
   std::cout << "kernels on this CPU: scalar";
   for (const kernel* k : wide_kernels()) std::cout << ' ' << k->name;
-  std::cout << "; active: " << active_kernel().name << '\n';
-  EXPECT_FALSE(active_kernel().name.empty());
+  std::cout << "; active: " << chosen_kernel().name << '\n';
+  EXPECT_FALSE(chosen_kernel().name.empty());
 }
 
 TEST(kernel_test, spans_agree_with_scalar) {

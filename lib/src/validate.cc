@@ -48,6 +48,11 @@ constexpr result check_prefix(std::string_view candidate) noexcept {
 // prefix is unknown_type at that byte.
 result check_registered_prefix(std::string_view candidate, const token_type*& type) noexcept {
   const result shape_check = check_prefix(candidate);
+  if (shape_check.ok()) {
+    type = find_token_type(candidate.substr(0, prefix_length));
+    if (type != nullptr) return shape_check;
+  }
+  // Locate the failure: the first byte after "dt0" that starts no registered prefix.
   const std::size_t checked = shape_check.ok() ? prefix_length : shape_check.position;
   for (std::size_t i = magic.size(); i < checked; ++i) {
     bool extends = false;
@@ -56,9 +61,8 @@ result check_registered_prefix(std::string_view candidate, const token_type*& ty
     }
     if (!extends) return fail(error_code::unknown_type, i);
   }
-  if (!shape_check.ok()) return shape_check;
-  type = find_token_type(candidate.substr(0, prefix_length));
-  return {error_code::ok, prefix_length};
+  // Unreachable for a well-formed registry: a complete prefix that find_token_type() missed.
+  return shape_check.ok() ? fail(error_code::unknown_type, prefix_length - 1) : shape_check;
 }
 
 std::size_t secret_span(const char* data, std::size_t size, const shape& rules,
@@ -167,7 +171,11 @@ result validate_generic(std::string_view candidate, profile rules, const kernel&
 result validate_with(std::string_view candidate, profile rules, const kernel& bytes) noexcept {
   if (rules == profile::documented) {
     // One fused pass over at most 96 bytes finds the first byte that breaks the regex.
-    return documented_error(candidate, bytes.documented_span(candidate.data(), candidate.size()));
+    const std::size_t span = bytes.documented_span(candidate.data(), candidate.size());
+    if (span == documented_length && candidate.size() == documented_length) [[likely]] {
+      return {error_code::ok, documented_length};
+    }
+    return documented_error(candidate, span);
   }
   return validate_generic(candidate, rules, bytes);
 }

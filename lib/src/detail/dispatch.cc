@@ -1,15 +1,46 @@
+// Run-time kernel choice, as simdutf does it: the active kernel is an atomic pointer that starts
+// at a "detecting" kernel. Its first call picks the widest kernel the CPU runs and swaps it in, so
+// that every later call costs one relaxed load and an indirect call, with no initialisation guard.
+// Safe from static initialisers and from many threads (they all pick the same kernel).
+#include <atomic>
+
 #include "detail/kernel.h"
 
 namespace dtoken::detail {
+namespace {
 
-const kernel& active_kernel() noexcept {
-  // Chosen once; a function-local static so that a call from another static initialiser is safe.
-  static const kernel& chosen = []() -> const kernel& {
-    if (const kernel* widest = avx512_kernel()) return *widest;
-    if (const kernel* wide = avx2_kernel()) return *wide;
-    return scalar_kernel;
-  }();
+const kernel& widest_kernel() noexcept {
+  if (const kernel* widest = avx512_kernel()) return *widest;
+  if (const kernel* wide = avx2_kernel()) return *wide;
+  return scalar_kernel;
+}
+
+std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexcept;
+std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
+
+constinit const kernel detecting{"detecting", detect_span, detect_documented_span};
+
+const kernel& activate() noexcept {
+  const kernel& chosen = widest_kernel();
+  active_kernel_pointer.store(&chosen, std::memory_order_relaxed);
   return chosen;
+}
+
+std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexcept {
+  return activate().span(data, size, part);
+}
+
+std::size_t detect_documented_span(const char* data, std::size_t size) noexcept {
+  return activate().documented_span(data, size);
+}
+
+}  // namespace
+
+constinit std::atomic<const kernel*> active_kernel_pointer{&detecting};
+
+const kernel& chosen_kernel() noexcept {
+  const kernel* current = active_kernel_pointer.load(std::memory_order_relaxed);
+  return current == &detecting ? activate() : *current;
 }
 
 }  // namespace dtoken::detail

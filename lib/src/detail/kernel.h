@@ -5,6 +5,7 @@
 #ifndef DTOKEN_DETAIL_KERNEL_H
 #define DTOKEN_DETAIL_KERNEL_H
 
+#include <atomic>
 #include <cstddef>
 #include <span>
 #include <string_view>
@@ -30,8 +31,16 @@ extern const kernel scalar_kernel;
 const kernel* avx2_kernel() noexcept;
 const kernel* avx512_kernel() noexcept;
 
-// The widest kernel this CPU runs, chosen on the first call.
-const kernel& active_kernel() noexcept;
+// The kernel validate() and is_valid() use: the widest this CPU runs, or, before the first call,
+// a kernel that chooses it on its first use (dispatch.cc). Inline, as it is on every hot path:
+// one relaxed atomic load.
+extern constinit std::atomic<const kernel*> active_kernel_pointer;
+inline const kernel& active_kernel() noexcept {
+  return *active_kernel_pointer.load(std::memory_order_relaxed);
+}
+
+// The widest kernel this CPU runs, choosing it now if no call has yet (for reports and tests).
+const kernel& chosen_kernel() noexcept;
 
 }  // namespace dtoken::detail
 

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what dtoken needs to build and test, from Debian 12 packages only. Idempotent, and quiet
+# when everything is there already. Run as root (or with sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain: g++ 12 and clang 14 (with libFuzzer and the sanitizer runtimes), CMake, Ninja
+  g++ clang libclang-rt-14-dev cmake ninja-build pkg-config binutils clang-format git
+  # libraries
+  libboost1.81-dev libboost-program-options1.81-dev libboost-regex1.81-dev libboost-json1.81-dev
+  librapidcheck-dev libgtest-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
