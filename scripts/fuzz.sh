@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of a clang build: first its committed corpus (CTest, label fuzz), then
-# libFuzzer for SECONDS seconds with its dictionary, on a scratch copy of the corpus. A crash or an
-# oracle failure fails the script and leaves the reproducer in build/<dir>/fuzz-findings/.
+# Runs every fuzz target of a clang build with libFuzzer for SECONDS seconds, with its dictionary,
+# starting from a scratch copy of its committed corpus (which libFuzzer replays first). A crash or
+# an oracle failure fails the script and leaves the reproducer in BUILD_DIR/fuzz-findings/.
 # Usage: fuzz.sh BUILD_DIR SECONDS
 set -euo pipefail
 build=$1
 seconds=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
-ctest --test-dir "$build" -L fuzz --output-on-failure
 findings="$build/fuzz-findings"
 mkdir -p "$findings"
 for target in "$build"/fuzz/fuzz_*; do

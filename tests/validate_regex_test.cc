@@ -18,8 +18,23 @@ namespace {
 
 constexpr int candidates_per_case = 64;
 
+// Candidates checked per profile, reported at the end so that a run shows how much it covered.
+std::size_t checked[profile_count] = {};
+
+class report_counts : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    for (std::size_t p = 0; p < profile_count; ++p) {
+      std::cout << "candidates checked against Boost.Regex, " << to_string(static_cast<profile>(p))
+                << ": " << checked[p] << '\n';
+    }
+  }
+};
+const auto* const registered = ::testing::AddGlobalTestEnvironment(new report_counts);
+
 void check_against_oracle(const test::regex_oracle& oracle, profile rules,
                           const std::string& candidate) {
+  ++checked[static_cast<std::size_t>(rules)];
   const result got = validate(candidate, rules);
   const bool expected_ok = oracle.matches(candidate);
   const std::size_t expected_position =

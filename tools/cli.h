@@ -29,7 +29,7 @@ struct usage_error : std::runtime_error {
 using arguments = std::vector<std::string>;
 
 int run_validate(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
-int run_inspect(const arguments& args, std::ostream& out, std::ostream& err);
+int run_inspect(const arguments& args, std::ostream& out);
 
 // --profile NAME, or a usage_error naming the choices.
 profile parse_profile(const std::string& name);

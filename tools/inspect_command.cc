@@ -120,7 +120,7 @@ void print_json(std::ostream& out, std::string_view candidate) {
 
 }  // namespace
 
-int run_inspect(const arguments& args, std::ostream& out, std::ostream& err) {
+int run_inspect(const arguments& args, std::ostream& out) {
   std::string format_name;
   std::vector<std::string> tokens;
   po::options_description options("Options");
@@ -151,7 +151,6 @@ int run_inspect(const arguments& args, std::ostream& out, std::ostream& err) {
   } else {
     print_text(out, candidate);
   }
-  (void)err;
   bool valid_somewhere = validate_legacy(candidate).ok();
   for (const profile rules : all_profiles)
     valid_somewhere = valid_somewhere || is_valid(candidate, rules);

@@ -49,7 +49,7 @@ int run(int argc, char** argv) {
   const std::string command = argv[command_index];
   const arguments rest(argv + command_index + 1, argv + argc);
   if (command == "validate") return run_validate(rest, std::cin, std::cout, std::cerr);
-  if (command == "inspect") return run_inspect(rest, std::cout, std::cerr);
+  if (command == "inspect") return run_inspect(rest, std::cout);
   if (command == "help") {
     std::cout << overview;
     return exit_ok;
