@@ -75,7 +75,8 @@ void run(benchmark::State& state, Check check) {
     for (const std::string& candidate : candidates) valid += check(candidate) ? 1 : 0;
     benchmark::DoNotOptimize(valid);
   }
-  state.SetItemsProcessed(state.iterations() * static_cast<benchmark::IterationCount>(candidates.size()));
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<benchmark::IterationCount>(candidates.size()));
 }
 
 void dtoken_validate(benchmark::State& state) {
