@@ -65,12 +65,19 @@ result check_registered_prefix(std::string_view candidate, const token_type*& ty
   return shape_check.ok() ? fail(error_code::unknown_type, prefix_length - 1) : shape_check;
 }
 
-std::size_t secret_span(const char* data, std::size_t size, const shape& rules,
-                        const kernel& bytes) noexcept {
-  const std::size_t span = bytes.span(data, size, rules.secret_alphabet);
-  if (rules.other_secret_alphabet == rules.secret_alphabet || span == size) return span;
-  const std::size_t other = bytes.span(data, size, rules.other_secret_alphabet);
-  return other > span ? other : span;
+// How far the secret runs in each of its alphabets (the second equals the first when there is
+// only one alphabet).
+struct secret_spans {
+  std::size_t first;
+  std::size_t other;
+  [[nodiscard]] std::size_t longest() const noexcept { return first > other ? first : other; }
+};
+
+secret_spans secret_span(const char* data, std::size_t size, const shape& rules,
+                         const kernel& bytes) noexcept {
+  const std::size_t first = bytes.span(data, size, rules.secret_alphabet);
+  if (rules.other_secret_alphabet == rules.secret_alphabet) return {first, first};
+  return {first, bytes.span(data, size, rules.other_secret_alphabet)};
 }
 
 // What a byte of a documented candidate can be, as far as the error at its position goes.
@@ -176,19 +183,22 @@ result validate_after_prefix(std::string_view candidate, const shape& rules,
   const std::size_t secret_begin = separator + 1;
   const std::size_t secret_available =
       size - secret_begin < secret_length ? size - secret_begin : secret_length;
-  const std::size_t secret_span_length =
+  const secret_spans spans =
       secret_span(candidate.data() + secret_begin, secret_available, rules, bytes);
-  const std::size_t end = secret_begin + secret_span_length;
-  if (secret_span_length < secret_length) {
+  const std::size_t end = secret_begin + spans.longest();
+  if (spans.longest() < secret_length) {
     if (end == size) return fail(error_code::secret_too_short, end);
     return fail(
         character_error(candidate[end], rules.secret_alphabet, error_code::bad_secret_character),
         end);
   }
   if (end == size) return {error_code::ok, end};
+  // The secret goes on when the next byte belongs to an alphabet that the whole secret is in.
   const char after_secret = candidate[end];
-  const bool continues = has_class(after_secret, bit_of(rules.secret_alphabet)) ||
-                         has_class(after_secret, bit_of(rules.other_secret_alphabet));
+  const bool continues =
+      (spans.first == secret_length && has_class(after_secret, bit_of(rules.secret_alphabet))) ||
+      (spans.other == secret_length &&
+       has_class(after_secret, bit_of(rules.other_secret_alphabet)));
   return fail(continues ? error_code::secret_too_long : error_code::trailing_data, end);
 }
 

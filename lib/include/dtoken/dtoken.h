@@ -3,6 +3,8 @@
 #define DTOKEN_DTOKEN_H
 
 #include "dtoken/error.h"
+#include "dtoken/fixtures.h"
+#include "dtoken/generate.h"
 #include "dtoken/token.h"
 #include "dtoken/validate.h"
 #include "dtoken/version.h"
