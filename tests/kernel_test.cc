@@ -10,6 +10,7 @@
 #include "detail/kernel.h"
 #include "detail/shape.h"
 #include "dtoken/validate.h"
+#include "support/print.h"
 
 namespace dtoken::detail {
 namespace {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dtoken/validate.h"
+#include "support/print.h"
 
 namespace dtoken {
 namespace {

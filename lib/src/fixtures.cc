@@ -46,13 +46,11 @@ alphabet public_alphabet(profile rules, const token_layout& layout) {
   return rules == profile::family ? alphabet::alnum : alphabet::upper_alnum;
 }
 
-// A byte of the secret's alphabet, to extend a secret with.
-char secret_byte(profile rules, const token_layout& layout) {
-  if (rules == profile::strict && layout.type != nullptr &&
-      layout.type->secret_alphabet == alphabet::lower_hex) {
-    return 'a';
-  }
-  return 'A';
+// A byte that continues the secret of `valid_token` in the alphabet it is written in: 'a' for a
+// lower-case hex secret, else 'A'.
+char secret_byte(std::string_view valid_token) {
+  const std::string_view secret = valid_token.substr(valid_token.size() - secret_length);
+  return secret.find_first_of("abcdef") != std::string_view::npos ? 'a' : 'A';
 }
 
 // An unregistered prefix that agrees with `prefix` up to its last digit: dt0c01 -> dt0c0x with the
@@ -127,7 +125,7 @@ std::optional<invalid_variant> make_invalid(std::string_view valid_token, profil
       return variant(replaced(valid_token, layout.secret_begin + 10, '/'), layout.secret_begin + 10,
                      "'/' in the secret part");
     case error_code::secret_too_long:
-      return variant(std::string(valid_token) + secret_byte(rules, layout), size,
+      return variant(std::string(valid_token) + secret_byte(valid_token), size,
                      "secret part one character long");
     case error_code::trailing_data:
       return variant(std::string(valid_token) + "\"", size, "a quote glued after the token");
