@@ -8,7 +8,9 @@ packages=(
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config binutils clang-format git
   # libraries
   libboost1.81-dev libboost-program-options1.81-dev libboost-regex1.81-dev libboost-json1.81-dev
-  librapidcheck-dev libgtest-dev libbenchmark-dev
+  librapidcheck-dev libgtest-dev libbenchmark-dev libssl-dev
+  # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one)
+  python3 python3-jsonschema
 )
 
 missing=()

@@ -30,6 +30,8 @@ using arguments = std::vector<std::string>;
 
 int run_validate(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_inspect(const arguments& args, std::ostream& out);
+int run_generate(const arguments& args, std::ostream& out, std::ostream& err);
+int run_vectors(const arguments& args, std::ostream& out, std::ostream& err);
 
 // --profile NAME, or a usage_error naming the choices.
 profile parse_profile(const std::string& name);

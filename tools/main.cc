@@ -20,10 +20,12 @@ constexpr std::string_view overview =
     "Commands:\n"
     "  validate   check candidate tokens against a profile (documented, strict, family)\n"
     "  inspect    show the parts, type and per-profile verdict of one token\n"
+    "  generate   write synthetic tokens: valid, invalid or embedded in files\n"
+    "  vectors    write the test-vector set to a directory\n"
     "\n"
     "Run 'dtoken <command> --help' for the options of a command.\n"
     "\n"
-    "Exit codes: 0 all valid, 1 some candidate invalid, 2 usage error, 3 I/O error.\n";
+    "Exit codes: 0 success (all valid), 1 some candidate invalid, 2 usage error, 3 I/O error.\n";
 
 int run(int argc, char** argv) {
   // Options before the command are global (--help, --version); everything from the command on
@@ -50,6 +52,8 @@ int run(int argc, char** argv) {
   const arguments rest(argv + command_index + 1, argv + argc);
   if (command == "validate") return run_validate(rest, std::cin, std::cout, std::cerr);
   if (command == "inspect") return run_inspect(rest, std::cout);
+  if (command == "generate") return run_generate(rest, std::cout, std::cerr);
+  if (command == "vectors") return run_vectors(rest, std::cout, std::cerr);
   if (command == "help") {
     std::cout << overview;
     return exit_ok;

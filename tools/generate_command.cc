@@ -1,0 +1,239 @@
+// dtoken generate: synthetic tokens, streamed, in constant memory whatever --count is.
+#include <array>
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <iostream>
+#include <limits>
+
+#include "cli.h"
+#include "dtoken/fixtures.h"
+#include "dtoken/generate.h"
+#include "dtoken/version.h"
+
+namespace po = boost::program_options;
+
+namespace dtoken::cli {
+namespace {
+
+constexpr const char* usage =
+    "Usage: dtoken generate [--type T] [--count N] [--seed S] [--label L] [--start I] [--random]\n"
+    "                       [--marked] [--invalid CODE [--profile P]] [--embed SYNTAX]\n"
+    "                       [--format text|json|jsonl|csv|env]\n"
+    "\n"
+    "Writes N synthetic tokens of type T (a registered prefix such as dt0c01, or legacy, or\n"
+    "legacy-id). By default they are deterministic: token I of (seed S, label L) is the same on\n"
+    "every machine and release. --random draws them from the operating system's CSPRNG.\n"
+    "--marked puts the fixture marker in the public part. --invalid CODE writes, instead, a\n"
+    "variant of each token that fails under --profile with CODE; --embed SYNTAX writes each token\n"
+    "inside a file of that syntax.\n"
+    "\n"
+    "Exit codes: 0 done, 2 usage error, 3 I/O error.\n";
+
+// Collects output and writes it in large blocks: generation is bound by output, not by syscalls.
+class block_writer {
+ public:
+  explicit block_writer(std::ostream& out) : out_(out) { buffer_.reserve(capacity); }
+  ~block_writer() { flush(); }
+  block_writer(const block_writer&) = delete;
+  block_writer& operator=(const block_writer&) = delete;
+
+  block_writer& operator<<(std::string_view text) {
+    buffer_.append(text);
+    if (buffer_.size() >= capacity) flush();
+    return *this;
+  }
+  void flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+  [[nodiscard]] bool failed() const { return !out_; }
+
+ private:
+  static constexpr std::size_t capacity = 1 << 16;
+  std::ostream& out_;
+  std::string buffer_;
+};
+
+struct generate_request {
+  std::string type_name = "dt0c01";
+  std::uint64_t count = 1;
+  std::uint64_t seed = 0;
+  std::string label = "dtoken";
+  std::uint64_t start = 0;
+  bool random = false;
+  bool marked = false;
+  std::string invalid;
+  std::string profile_name = "documented";
+  std::string embed;
+  std::string format = "text";
+};
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// A value for a shell or .env file: single-quoted when it holds anything but [A-Za-z0-9._-].
+std::string env_value(std::string_view text) {
+  if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+      std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string env_name(std::string_view type, std::uint64_t index) {
+  std::string name = "DTOKEN_";
+  for (const char c : type) name += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+  return name + "_" + std::to_string(index);
+}
+
+}  // namespace
+
+int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
+  generate_request request;
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help and exit")(
+      "type,t", po::value(&request.type_name)->default_value(request.type_name),
+      "token type: a registered prefix, legacy or legacy-id")(
+      "count,n", po::value(&request.count)->default_value(request.count), "how many tokens")(
+      "seed,s", po::value(&request.seed)->default_value(request.seed), "seed (deterministic mode)")(
+      "label,l", po::value(&request.label)->default_value(request.label),
+      "label (deterministic mode): name your fixtures")(
+      "start", po::value(&request.start)->default_value(request.start), "index of the first token")(
+      "random", po::bool_switch(&request.random), "draw from the CSPRNG instead")(
+      "marked", po::bool_switch(&request.marked), "put the fixture marker in the public part")(
+      "invalid", po::value(&request.invalid), "write variants failing with this error code")(
+      "profile,p", po::value(&request.profile_name)->default_value(request.profile_name),
+      "profile of --invalid")("embed", po::value(&request.embed),
+                              "write each token inside a file of this syntax")(
+      "format,f", po::value(&request.format)->default_value(request.format),
+      "text, json, jsonl, csv or env");
+  po::variables_map values;
+  po::store(po::command_line_parser(args).options(options).run(), values);
+  po::notify(values);
+  if (values.count("help")) {
+    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
+    std::string syntaxes;
+    for (std::size_t i = 0; i < syntax_count; ++i) {
+      syntaxes += (i ? ", " : "") + std::string(to_string(static_cast<syntax>(i)));
+    }
+    out << "\nSyntaxes for --embed: " << syntaxes << '\n';
+    return exit_ok;
+  }
+
+  const bool legacy = request.type_name == "legacy";
+  const bool legacy_id = request.type_name == "legacy-id";
+  const token_type* type = find_token_type(request.type_name);
+  if (type == nullptr && !legacy && !legacy_id) {
+    throw usage_error("unknown type '" + request.type_name +
+                      "' (a registered prefix such as dt0c01, legacy or legacy-id)");
+  }
+  if (request.format != "text" && request.format != "json" && request.format != "jsonl" &&
+      request.format != "csv" && request.format != "env") {
+    throw usage_error("unknown format '" + request.format +
+                      "' (choose text, json, jsonl, csv or env)");
+  }
+  std::optional<error_code> invalid_code;
+  const profile rules = parse_profile(request.profile_name);
+  if (!request.invalid.empty()) {
+    invalid_code = error_code_from_string(request.invalid);
+    if (!invalid_code || *invalid_code == error_code::ok) {
+      throw usage_error("unknown error code '" + request.invalid + "'");
+    }
+  }
+  std::optional<syntax> embedding;
+  if (!request.embed.empty()) {
+    embedding = syntax_from_string(request.embed);
+    if (!embedding) throw usage_error("unknown syntax '" + request.embed + "' (see --help)");
+  }
+  if (request.start > std::numeric_limits<std::uint64_t>::max() - request.count) {
+    throw usage_error("--start plus --count overflows");
+  }
+
+  const token_source source = request.random
+                                  ? token_source::random()
+                                  : token_source::deterministic(request.seed, request.label);
+  block_writer writer(out);
+  if (request.format == "json") writer << "[";
+  if (request.format == "csv") writer << "index,type,token,token_id\n";
+  std::array<char, max_token_length> buffer{};
+  for (std::uint64_t n = 0; n < request.count; ++n) {
+    const std::uint64_t index = request.start + n;
+    std::size_t length = 0;
+    if (legacy) {
+      length = generate_legacy(source, index, buffer);
+    } else if (legacy_id) {
+      length = generate_legacy_id(source, index, buffer);
+    } else {
+      length = generate(*type, source, index, buffer, request.marked);
+    }
+    if (length == 0) {
+      err << "dtoken generate: the operating system's random generator failed\n";
+      return exit_io;
+    }
+    const std::string_view token(buffer.data(), length);
+    const parse_result parsed = parse(token, profile::strict);
+
+    // What this record carries: the token, or a variant of it, or a file around it.
+    std::string text(token);
+    boost::json::object record;
+    record["index"] = index;
+    record["type"] = request.type_name;
+    if (invalid_code) {
+      const auto variant = legacy ? make_invalid_legacy(token, *invalid_code)
+                                  : make_invalid(token, rules, *invalid_code);
+      if (!variant) {
+        throw usage_error(std::string(to_string(*invalid_code)) + " cannot occur under profile " +
+                          std::string(to_string(rules)) + " for type " + request.type_name);
+      }
+      text = variant->candidate;
+      record["candidate"] = variant->candidate;
+      record["profile"] = legacy ? "legacy" : to_string(rules);
+      record["error"] = to_string(variant->expected.error);
+      record["position"] = variant->expected.position;
+      record["description"] = variant->description;
+    } else if (embedding) {
+      embedded_sample sample = embed(token, *embedding);
+      record["syntax"] = to_string(*embedding);
+      record["offset"] = sample.offset;
+      record["length"] = sample.length;
+      record["token"] = token;
+      record["text"] = sample.text;
+      text = std::move(sample.text);
+    } else {
+      record["token"] = token;
+      if (parsed.ok()) {
+        record["token_id"] = parsed.value.token_id();
+        if (type->has_client_id_form) record["client_id"] = parsed.value.token_id();
+      }
+    }
+
+    if (request.format == "text") {
+      writer << text;
+      if (!text.ends_with('\n')) writer << "\n";
+    } else if (request.format == "env") {
+      writer << env_name(request.type_name, index) << "=" << env_value(text) << "\n";
+    } else if (request.format == "csv") {
+      writer << std::to_string(index) << "," << request.type_name << "," << csv_field(text) << ","
+             << (parsed.ok() ? parsed.value.token_id() : std::string_view()) << "\n";
+    } else {
+      if (request.format == "json") writer << (n == 0 ? "\n  " : ",\n  ");
+      writer << boost::json::serialize(record);
+      if (request.format == "jsonl") writer << "\n";
+    }
+  }
+  if (request.format == "json") writer << (request.count == 0 ? "]\n" : "\n]\n");
+  writer.flush();
+  if (writer.failed()) {
+    err << "dtoken generate: cannot write the output\n";
+    return exit_io;
+  }
+  return exit_ok;
+}
+
+}  // namespace dtoken::cli

@@ -1,0 +1,268 @@
+// dtoken vectors: writes the test-vector set (vectors/README.md describes it) reproducibly: the
+// same seed gives the same bytes.
+#include <openssl/evp.h>
+
+#include <array>
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli.h"
+#include "dtoken/fixtures.h"
+#include "dtoken/generate.h"
+#include "dtoken/version.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace dtoken::cli {
+namespace {
+
+constexpr const char* usage =
+    "Usage: dtoken vectors [--out DIR] [--seed S]\n"
+    "\n"
+    "Writes the test vectors (valid, invalid, legacy, near misses, scanner and redaction cases)\n"
+    "and their manifest to DIR (default: vectors). The committed vectors/ are this command's\n"
+    "output with the default seed; every token in them is a marked fixture.\n"
+    "\n"
+    "Exit codes: 0 done, 2 usage error, 3 I/O error.\n";
+
+constexpr std::string_view vector_label = "dtoken-vectors";
+constexpr std::uint64_t tokens_per_type = 4;
+// Types whose tokens the scanner and redaction cases embed: one per shape.
+constexpr std::array<std::string_view, 4> embedded_types = {"dt0c01", "dt0s16", "dt0g02", "dt0a01"};
+constexpr profile all_profiles[] = {profile::documented, profile::strict, profile::family};
+
+std::string token_of(const token_type& type, std::uint64_t seed, std::uint64_t index) {
+  std::array<char, max_token_length> buffer{};
+  const std::size_t length =
+      generate(type, token_source::deterministic(seed, vector_label), index, buffer, true);
+  return std::string(buffer.data(), length);
+}
+
+boost::json::object verdict(const result& value) {
+  return {{"valid", value.ok()},
+          {"error",
+           value.ok() ? boost::json::value(nullptr) : boost::json::value(to_string(value.error))},
+          {"position", value.position}};
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned int i = 0; i < size; ++i) {
+    text += hex[digest[i] >> 4];
+    text += hex[digest[i] & 15];
+  }
+  return text;
+}
+
+// One JSON Lines file in the making.
+struct vector_file {
+  std::string name;
+  std::string schema;
+  std::string content;
+  std::size_t records = 0;
+
+  void add(const boost::json::object& record) {
+    content += boost::json::serialize(record);
+    content += '\n';
+    ++records;
+  }
+};
+
+vector_file valid_vectors(std::uint64_t seed) {
+  vector_file file{"valid.jsonl", "schema/valid.schema.json", {}, 0};
+  for (const token_type& type : token_types()) {
+    for (std::uint64_t index = 0; index < tokens_per_type; ++index) {
+      const std::string token = token_of(type, seed, index);
+      const parse_result parsed = parse(token, profile::strict);
+      boost::json::object record{
+          {"type", type.prefix},
+          {"index", index},
+          {"token", token},
+          {"token_id", parsed.value.token_id()},
+          {"public_part", parsed.value.public_part},
+          {"client_id", type.has_client_id_form ? boost::json::value(parsed.value.token_id())
+                                                : boost::json::value(nullptr)},
+          // By construction: strict and family take every generated
+          // token, documented the 96-byte ones.
+          {"documented", token.size() == 96},
+          {"strict", true},
+          {"family", true}};
+      file.add(record);
+    }
+  }
+  return file;
+}
+
+vector_file invalid_vectors(std::uint64_t seed) {
+  vector_file file{"invalid.jsonl", "schema/invalid.schema.json", {}, 0};
+  for (const token_type& type : token_types()) {
+    const std::string token = token_of(type, seed, 0);
+    for (const profile rules : all_profiles) {
+      for (std::size_t c = 1; c < error_code_count; ++c) {
+        const auto variant = make_invalid(token, rules, static_cast<error_code>(c));
+        if (!variant) continue;
+        file.add({{"profile", to_string(rules)},
+                  {"error", to_string(variant->expected.error)},
+                  {"position", variant->expected.position},
+                  {"base_type", type.prefix},
+                  {"candidate", variant->candidate},
+                  {"description", variant->description}});
+      }
+    }
+  }
+  return file;
+}
+
+vector_file legacy_vectors(std::uint64_t seed) {
+  vector_file file{"legacy.jsonl", "schema/legacy.schema.json", {}, 0};
+  const token_source source = token_source::deterministic(seed, vector_label);
+  std::array<char, legacy_token_id_length> buffer{};
+  for (std::uint64_t index = 0; index < tokens_per_type; ++index) {
+    const std::size_t length = generate_legacy(source, index, buffer);
+    const std::string token(buffer.data(), length);
+    file.add({{"kind", "token"},
+              {"candidate", token},
+              {"valid", true},
+              {"error", nullptr},
+              {"position", length},
+              {"description", "an old-format token"}});
+    const std::size_t id_length = generate_legacy_id(source, index, buffer);
+    file.add({{"kind", "token_id"},
+              {"candidate", std::string(buffer.data(), id_length)},
+              {"valid", false},
+              {"error", to_string(error_code::trailing_data)},
+              {"position", legacy_token_length},
+              {"description", "the UUID that names an old-format token; not a token"}});
+  }
+  const std::size_t length = generate_legacy(source, 0, buffer);
+  for (const error_code code : {error_code::empty_input, error_code::legacy_bad_character,
+                                error_code::legacy_too_short, error_code::trailing_data}) {
+    const auto variant = make_invalid_legacy(std::string_view(buffer.data(), length), code);
+    file.add({{"kind", "invalid"},
+              {"candidate", variant->candidate},
+              {"valid", false},
+              {"error", to_string(code)},
+              {"position", variant->expected.position},
+              {"description", variant->description}});
+  }
+  return file;
+}
+
+vector_file near_miss_vectors(std::uint64_t seed) {
+  vector_file file{"near_misses.jsonl", "schema/near_misses.schema.json", {}, 0};
+  for (const near_miss& miss : near_misses(token_of(*find_token_type("dt0c01"), seed, 0))) {
+    file.add({{"candidate", miss.candidate},
+              {"description", miss.description},
+              {"documented", verdict(miss.documented)},
+              {"strict", verdict(miss.strict)},
+              {"family", verdict(miss.family)}});
+  }
+  return file;
+}
+
+// Scanner fixtures and, from the same files, redaction cases.
+std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
+  vector_file scanner{"scanner.jsonl", "schema/scanner.schema.json", {}, 0};
+  vector_file redaction{"redaction.jsonl", "schema/redaction.schema.json", {}, 0};
+  std::uint64_t index = 0;
+  for (const std::string_view prefix : embedded_types) {
+    const token_type& type = *find_token_type(prefix);
+    for (std::size_t k = 0; k < syntax_count; ++k) {
+      const auto kind = static_cast<syntax>(k);
+      const std::string token = token_of(type, seed, 100 + index++);
+      const parse_result parsed = parse(token, profile::strict);
+      const embedded_sample sample = embed(token, kind);
+      boost::json::array profiles;
+      for (const profile rules : all_profiles) {
+        if (is_valid(token, rules)) profiles.emplace_back(to_string(rules));
+      }
+      scanner.add({{"syntax", to_string(kind)},
+                   {"type", type.prefix},
+                   {"text", sample.text},
+                   {"findings",
+                    boost::json::array{boost::json::object{{"offset", sample.offset},
+                                                           {"length", sample.length},
+                                                           {"token_id", parsed.value.token_id()},
+                                                           {"profiles", profiles}}}}});
+      std::string output = sample.text;
+      const std::string hidden = masked(parsed.value);
+      output.replace(sample.offset, sample.length, hidden);
+      redaction.add({{"syntax", to_string(kind)},
+                     {"mode", "mask_secret"},
+                     {"input", sample.text},
+                     {"output", output}});
+    }
+  }
+  return {std::move(scanner), std::move(redaction)};
+}
+
+void write_file(const fs::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
+  std::string directory = "vectors";
+  std::uint64_t seed = 1;
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help and exit")(
+      "out,o", po::value(&directory)->default_value(directory), "directory to write")(
+      "seed,s", po::value(&seed)->default_value(seed), "seed of every token");
+  po::variables_map values;
+  po::store(po::command_line_parser(args).options(options).run(), values);
+  po::notify(values);
+  if (values.count("help")) {
+    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
+    return exit_ok;
+  }
+
+  std::vector<vector_file> files;
+  files.push_back(valid_vectors(seed));
+  files.push_back(invalid_vectors(seed));
+  files.push_back(legacy_vectors(seed));
+  files.push_back(near_miss_vectors(seed));
+  auto [scanner, redaction] = embedded_vectors(seed);
+  files.push_back(std::move(scanner));
+  files.push_back(std::move(redaction));
+
+  boost::json::object listed;
+  for (const vector_file& file : files) {
+    listed[file.name] = {
+        {"schema", file.schema}, {"records", file.records}, {"sha256", sha256_hex(file.content)}};
+  }
+  const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
+                                     {"algorithm", "generate.h: SplitMix64 over FNV-1a, version 1"},
+                                     {"seed", seed},
+                                     {"label", vector_label},
+                                     {"marked", true},
+                                     {"files", listed}};
+  try {
+    fs::create_directories(directory);
+    for (const vector_file& file : files) write_file(fs::path(directory) / file.name, file.content);
+    write_file(fs::path(directory) / "manifest.json", boost::json::serialize(manifest) + "\n");
+  } catch (const std::exception& error) {
+    err << "dtoken vectors: " << error.what() << '\n';
+    return exit_io;
+  }
+  std::size_t records = 0;
+  for (const vector_file& file : files) records += file.records;
+  out << "wrote " << records << " vectors in " << files.size() << " files and manifest.json to "
+      << directory << "\n";
+  return exit_ok;
+}
+
+}  // namespace dtoken::cli
