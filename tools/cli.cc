@@ -1,8 +1,22 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
 
 namespace dtoken::cli {
+
+std::uint64_t parse_number(const std::string& text, std::string_view option) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end) {
+    throw usage_error("--" + std::string(option) + " takes a whole number from 0 to " +
+                      std::to_string(std::numeric_limits<std::uint64_t>::max()) + ", not '" + text +
+                      "'");
+  }
+  return value;
+}
 
 profile parse_profile(const std::string& name) {
   if (const auto value = profile_from_string(name)) return *value;

@@ -33,6 +33,10 @@ int run_inspect(const arguments& args, std::ostream& out);
 int run_generate(const arguments& args, std::ostream& out, std::ostream& err);
 int run_vectors(const arguments& args, std::ostream& out, std::ostream& err);
 
+// A non-negative decimal number for option `option`, or a usage_error. Boost's own conversion
+// takes "-5" for an unsigned option and wraps it to 2^64 - 5; this refuses signs and overflow.
+std::uint64_t parse_number(const std::string& text, std::string_view option);
+
 // --profile NAME, or a usage_error naming the choices.
 profile parse_profile(const std::string& name);
 

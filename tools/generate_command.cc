@@ -96,15 +96,18 @@ std::string env_name(std::string_view type, std::uint64_t index) {
 
 int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   generate_request request;
+  std::string count = "1";
+  std::string seed = "0";
+  std::string start = "0";
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "type,t", po::value(&request.type_name)->default_value(request.type_name),
       "token type: a registered prefix, legacy or legacy-id")(
-      "count,n", po::value(&request.count)->default_value(request.count), "how many tokens")(
-      "seed,s", po::value(&request.seed)->default_value(request.seed), "seed (deterministic mode)")(
+      "count,n", po::value(&count)->default_value(count), "how many tokens")(
+      "seed,s", po::value(&seed)->default_value(seed), "seed (deterministic mode)")(
       "label,l", po::value(&request.label)->default_value(request.label),
       "label (deterministic mode): name your fixtures")(
-      "start", po::value(&request.start)->default_value(request.start), "index of the first token")(
+      "start", po::value(&start)->default_value(start), "index of the first token")(
       "random", po::bool_switch(&request.random), "draw from the CSPRNG instead")(
       "marked", po::bool_switch(&request.marked), "put the fixture marker in the public part")(
       "invalid", po::value(&request.invalid), "write variants failing with this error code")(
@@ -126,6 +129,9 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
     return exit_ok;
   }
 
+  request.count = parse_number(count, "count");
+  request.seed = parse_number(seed, "seed");
+  request.start = parse_number(start, "start");
   const bool legacy = request.type_name == "legacy";
   const bool legacy_id = request.type_name == "legacy-id";
   const token_type* type = find_token_type(request.type_name);

@@ -217,11 +217,11 @@ void write_file(const fs::path& path, std::string_view content) {
 
 int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   std::string directory = "vectors";
-  std::uint64_t seed = 1;
+  std::string seed_text = "1";
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "out,o", po::value(&directory)->default_value(directory), "directory to write")(
-      "seed,s", po::value(&seed)->default_value(seed), "seed of every token");
+      "seed,s", po::value(&seed_text)->default_value(seed_text), "seed of every token");
   po::variables_map values;
   po::store(po::command_line_parser(args).options(options).run(), values);
   po::notify(values);
@@ -229,6 +229,7 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
     out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
     return exit_ok;
   }
+  const std::uint64_t seed = parse_number(seed_text, "seed");
 
   std::vector<vector_file> files;
   files.push_back(valid_vectors(seed));

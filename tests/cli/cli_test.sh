@@ -136,5 +136,70 @@ run inspect-none 2 "$dtoken" inspect
 expect inspect-none "$err" "inspect needs a TOKEN"
 run inspect-two 2 "$dtoken" inspect a b
 
+# --- generate ---
+run generate-default 0 "$dtoken" generate
+expect generate-default "$out" "dt0c01."
+run generate-again 0 "$dtoken" generate
+expect generate-deterministic "$out" "$("$dtoken" generate)"
+run generate-seed 0 "$dtoken" generate --seed 1
+refuse generate-seed-differs "$out" "$("$dtoken" generate)"
+run generate-count 0 "$dtoken" generate --type dt0g02 --count 1000 --label ci
+expect generate-count "$(wc -l <<<"$out")" "1000"
+bad=$("$dtoken" validate --profile strict <<<"$out" | grep -vc ': valid ' || true)
+expect generate-all-strict "$bad" "0"
+run generate-marked 0 "$dtoken" generate --marked --type dt0s16
+expect generate-marked "$out" "dt0s16.FXTR"
+run generate-random 0 "$dtoken" generate --random --count 2
+first=$(sed -n 1p <<<"$out")
+second=$(sed -n 2p <<<"$out")
+refuse generate-random-differs "$first" "$second"
+run generate-random-again 0 "$dtoken" generate --random
+refuse generate-random-runs-differ "$out" "$first"
+run generate-client-json 0 "$dtoken" generate --type dt0s02 --format jsonl
+expect generate-client-json "$out" '"client_id":"dt0s02.'
+run generate-json 0 "$dtoken" generate --count 2 --format json
+expect generate-json "$(head -n 1 <<<"$out")" "["
+expect generate-json-end "$(tail -n 1 <<<"$out")" "]"
+run generate-csv 0 "$dtoken" generate --count 2 --format csv
+expect generate-csv "$(head -n 1 <<<"$out")" "index,type,token,token_id"
+run generate-env 0 "$dtoken" generate --format env --type dt0a01
+expect generate-env "$out" "DTOKEN_DT0A01_0=dt0a01."
+run generate-legacy 0 "$dtoken" generate --type legacy --count 3
+expect generate-legacy "$("$dtoken" validate --format jsonl <<<"$out" | grep -c bad_prefix)" "3"
+run generate-legacy-id 0 "$dtoken" generate --type legacy-id
+[[ "$out" =~ ^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$ ]] && passes=$((passes + 1)) || { echo "FAIL generate-legacy-id: $out"; failures=$((failures + 1)); }
+run generate-invalid 0 "$dtoken" generate --invalid secret_too_short --profile strict --format jsonl
+expect generate-invalid "$out" '"profile":"strict","error":"secret_too_short","position":95'
+candidate=$(sed 's/.*"candidate":"\([^"]*\)".*/\1/' <<<"$out")
+run generate-invalid-checks 1 "$dtoken" validate --profile strict --format jsonl "$candidate"
+expect generate-invalid-checks "$out" '"error":"secret_too_short","position":95'
+run generate-invalid-impossible 2 "$dtoken" generate --invalid unknown_type --profile documented
+expect generate-invalid-impossible "$err" "unknown_type cannot occur under profile documented"
+run generate-embed 0 "$dtoken" generate --embed kubernetes_secret --format jsonl
+expect generate-embed "$out" '"syntax":"kubernetes_secret","offset":'
+run generate-embed-text 0 "$dtoken" generate --embed curl
+expect generate-embed-text "$out" 'curl -H "Authorization: Api-Token dt0c01.'
+run generate-bad-type 2 "$dtoken" generate --type dt0x99
+expect generate-bad-type "$err" "unknown type 'dt0x99'"
+run generate-bad-syntax 2 "$dtoken" generate --embed xml
+run generate-bad-code 2 "$dtoken" generate --invalid nonsense
+# Regression: Boost took "--count -5" as 2^64 - 5 and generated forever.
+run generate-negative-count 2 timeout 10 "$dtoken" generate --count -5
+expect generate-negative-count "$err" "--count takes a whole number"
+run generate-huge-seed 2 "$dtoken" generate --seed 18446744073709551616
+run generate-bad-start 2 "$dtoken" generate --start 1x
+run generate-help 0 "$dtoken" generate --help
+expect generate-help "$out" "kubernetes_secret"
+# Streaming: a large count in constant memory (peak RSS well under 20 MB for 2 million tokens).
+rss=$( { /usr/bin/env bash -c 'ulimit -v 200000; "$0" generate --count 2000000 >/dev/null && echo ok' "$dtoken"; } 2>&1)
+expect generate-streams "$rss" "ok"
+
+# --- vectors ---
+run vectors 0 "$dtoken" vectors --out "$work/vectors"
+expect vectors "$out" "vectors in 6 files and manifest.json"
+expect vectors-manifest "$(cat "$work/vectors/manifest.json")" '"seed":1'
+run vectors-bad-dir 3 "$dtoken" vectors --out /proc/no-such-dir
+expect vectors-bad-dir "$err" "dtoken vectors:"
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
