@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "detail/base32_stream.h"
 #include "dtoken/generate.h"
 #include "dtoken/validate.h"
 #include "support/print.h"
@@ -64,6 +65,22 @@ TEST(generate_test, is_stable_across_releases) {
       generated(*find_token_type("dt0c01"), token_source::deterministic(42, "dtoken"), 0, true),
       "dt0c01.DTOKENFIXTURECZZR6Y5ADRO."
       "MWA3GSKBA5CPK5LBYVU7SMZBDIDMAFV6GUCK7TQPWAEPVNMLHOQQRVSZ5V3DAL3V");
+}
+
+TEST(generate_test, bmi2_encoder_agrees_with_the_portable_one) {
+  const detail::base32_encoder fast = detail::bmi2_base32_encoder();
+  ASSERT_NE(fast, nullptr) << "CI machines have BMI2; this CPU does not";
+  std::array<std::uint64_t, 8> words{};
+  std::uint64_t state = 1;
+  for (int round = 0; round < 100000; ++round) {
+    for (std::uint64_t& word : words)
+      word = state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    std::array<char, 96> expected{};
+    std::array<char, 96> got{};
+    detail::encode_base32_portable(words.data(), words.size(), expected.data());
+    fast(words.data(), words.size(), got.data());
+    ASSERT_EQ(std::string(got.data(), 96), std::string(expected.data(), 96));
+  }
 }
 
 TEST(generate_test, every_type_in_its_strict_shape) {

@@ -49,7 +49,7 @@ class block_writer {
   [[nodiscard]] bool failed() const { return !out_; }
 
  private:
-  static constexpr std::size_t capacity = 1 << 16;
+  static constexpr std::size_t capacity = 1 << 20;
   std::ostream& out_;
   std::string buffer_;
 };
@@ -167,7 +167,10 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   block_writer writer(out);
   if (request.format == "json") writer << "[";
   if (request.format == "csv") writer << "index,type,token,token_id\n";
+  const bool structured = request.format == "json" || request.format == "jsonl";
+  const bool plain_tokens = !invalid_code && !embedding;
   std::array<char, max_token_length> buffer{};
+  std::string text;
   for (std::uint64_t n = 0; n < request.count; ++n) {
     const std::uint64_t index = request.start + n;
     std::size_t length = 0;
@@ -183,13 +186,20 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
       return exit_io;
     }
     const std::string_view token(buffer.data(), length);
-    const parse_result parsed = parse(token, profile::strict);
 
-    // What this record carries: the token, or a variant of it, or a file around it.
-    std::string text(token);
+    // The hot path: plain tokens as text, one a line, with no parsing and no JSON.
+    if (plain_tokens && request.format == "text") {
+      writer << token << "\n";
+      continue;
+    }
+
+    // What this record carries: the token, a variant of it, or a file around it.
+    const parse_result parsed = parse(token, profile::strict);
     boost::json::object record;
-    record["index"] = index;
-    record["type"] = request.type_name;
+    if (structured) {
+      record["index"] = index;
+      record["type"] = request.type_name;
+    }
     if (invalid_code) {
       const auto variant = legacy ? make_invalid_legacy(token, *invalid_code)
                                   : make_invalid(token, rules, *invalid_code);
@@ -198,24 +208,31 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
                           std::string(to_string(rules)) + " for type " + request.type_name);
       }
       text = variant->candidate;
-      record["candidate"] = variant->candidate;
-      record["profile"] = legacy ? "legacy" : to_string(rules);
-      record["error"] = to_string(variant->expected.error);
-      record["position"] = variant->expected.position;
-      record["description"] = variant->description;
+      if (structured) {
+        record["candidate"] = variant->candidate;
+        record["profile"] = legacy ? "legacy" : to_string(rules);
+        record["error"] = to_string(variant->expected.error);
+        record["position"] = variant->expected.position;
+        record["description"] = variant->description;
+      }
     } else if (embedding) {
       embedded_sample sample = embed(token, *embedding);
-      record["syntax"] = to_string(*embedding);
-      record["offset"] = sample.offset;
-      record["length"] = sample.length;
-      record["token"] = token;
-      record["text"] = sample.text;
+      if (structured) {
+        record["syntax"] = to_string(*embedding);
+        record["offset"] = sample.offset;
+        record["length"] = sample.length;
+        record["token"] = token;
+        record["text"] = sample.text;
+      }
       text = std::move(sample.text);
     } else {
-      record["token"] = token;
-      if (parsed.ok()) {
-        record["token_id"] = parsed.value.token_id();
-        if (type->has_client_id_form) record["client_id"] = parsed.value.token_id();
+      text = token;
+      if (structured) {
+        record["token"] = token;
+        if (parsed.ok()) {
+          record["token_id"] = parsed.value.token_id();
+          if (type->has_client_id_form) record["client_id"] = parsed.value.token_id();
+        }
       }
     }
 

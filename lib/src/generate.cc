@@ -2,6 +2,8 @@
 // the bit, as the committed vectors depend on it.
 #include "dtoken/generate.h"
 
+#include "detail/base32_stream.h"
+
 #include <sys/random.h>
 
 #include <array>
@@ -20,29 +22,22 @@ constexpr std::uint64_t mix(std::uint64_t z) noexcept {
   return z ^ (z >> 31);
 }
 
-constexpr std::uint64_t fnv1a(std::string_view bytes) noexcept {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
-
 constexpr std::string_view base32_digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 constexpr std::string_view hex_digits = "0123456789abcdef";
 constexpr std::string_view legacy_digits =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
 
-// The words of one token, in order, and the bits left of the current one.
+// The words of one token, in order, and the bits left of the current one. Deterministic words
+// are computed when first needed; CSPRNG words are drawn all at once.
 class word_stream {
  public:
   // Enough words for any token: 88 base32 characters need 8.
-  static constexpr std::size_t capacity = 12;
+  static constexpr std::size_t capacity = 8;
 
   // False when the CSPRNG fails.
   bool start(const token_source& source, std::uint64_t index) noexcept {
-    if (source.from_csprng) {
+    from_csprng_ = source.from_csprng;
+    if (from_csprng_) {
       auto* bytes = reinterpret_cast<unsigned char*>(words_.data());
       std::size_t filled = 0;
       while (filled < sizeof(words_)) {
@@ -52,20 +47,22 @@ class word_stream {
         filled += static_cast<std::size_t>(got);
       }
     } else {
-      const std::uint64_t stream = mix(source.seed ^ mix(fnv1a(source.label)));
-      const std::uint64_t token_key = mix(stream ^ mix(index + golden_gamma));
-      for (std::size_t j = 0; j < capacity; ++j)
-        words_[j] = mix(token_key + (j + 1) * golden_gamma);
+      token_key_ = mix(source.stream ^ mix(index + golden_gamma));
     }
     next_ = 0;
     bits_left_ = 0;
     return true;
   }
 
+  // Word j of the token.
+  [[nodiscard]] std::uint64_t word(std::size_t j) const noexcept {
+    return from_csprng_ ? words_[j] : mix(token_key_ + (j + 1) * golden_gamma);
+  }
+
   // The next `bits` bits of the stream, from the low end of the current word.
   std::uint64_t take(unsigned bits) noexcept {
     if (bits_left_ < bits) {
-      current_ = words_[next_++];
+      current_ = word(next_++);
       bits_left_ = 64;
     }
     const std::uint64_t value = current_ & ((std::uint64_t{1} << bits) - 1);
@@ -77,15 +74,33 @@ class word_stream {
   // A whole fresh word.
   std::uint64_t take_word() noexcept {
     bits_left_ = 0;
-    return words_[next_++];
+    return word(next_++);
   }
 
  private:
-  std::array<std::uint64_t, capacity> words_{};
+  std::array<std::uint64_t, capacity> words_;  // CSPRNG words; filled by start()
+  std::uint64_t token_key_ = 0;
+  bool from_csprng_ = false;
   std::size_t next_ = 0;
   std::uint64_t current_ = 0;
   unsigned bits_left_ = 0;
 };
+
+// The first `count` base32 characters of the stream, 12 a word, exactly as take(5) would give
+// them, but a whole word at a time: the hot path of generate() for base32 types.
+void write_base32_stream(const word_stream& words, char* out, std::size_t count) noexcept {
+  static const detail::base32_encoder encode = [] {
+    const detail::base32_encoder fast = detail::bmi2_base32_encoder();
+    return fast != nullptr ? fast : detail::encode_base32_portable;
+  }();
+  constexpr std::size_t max_words = word_stream::capacity;
+  const std::size_t word_count = (count + 11) / 12;
+  std::array<std::uint64_t, max_words> values;
+  for (std::size_t j = 0; j < word_count; ++j) values[j] = words.word(j);
+  std::array<char, 12 * max_words> characters;
+  encode(values.data(), word_count, characters.data());
+  std::memcpy(out, characters.data(), count);
+}
 
 void write_part(word_stream& words, alphabet part, char* out, std::size_t length) noexcept {
   switch (part) {
@@ -133,14 +148,22 @@ std::size_t generate(const token_type& type, const token_source& source, std::ui
   std::memcpy(cursor, type.prefix.data(), prefix_length);
   cursor += prefix_length;
   *cursor++ = '.';
-  write_part(words, type.public_alphabet, cursor, public_length);
+  if (type.public_alphabet == alphabet::base32 && type.secret_alphabet == alphabet::base32) {
+    // One run of base32 characters: the public part, then (after the '.') the secret.
+    std::array<char, 12 * word_stream::capacity> characters;
+    write_base32_stream(words, characters.data(), public_length + secret_length);
+    std::memcpy(cursor, characters.data(), public_length);
+    cursor[public_length] = '.';
+    std::memcpy(cursor + public_length + 1, characters.data() + public_length, secret_length);
+  } else {
+    write_part(words, type.public_alphabet, cursor, public_length);
+    cursor[public_length] = '.';
+    write_part(words, type.secret_alphabet, cursor + public_length + 1, secret_length);
+  }
   if (marked) {
     const std::string_view marker = marker_for(type, public_length);
     std::memcpy(cursor, marker.data(), marker.size());
   }
-  cursor += public_length;
-  *cursor++ = '.';
-  write_part(words, type.secret_alphabet, cursor, secret_length);
   return length;
 }
 

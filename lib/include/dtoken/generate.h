@@ -45,19 +45,32 @@ inline constexpr std::size_t max_token_length = 96;
 /// Length of an old-format token ID: a UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
 inline constexpr std::size_t legacy_token_id_length = 36;
 
-/// Where generated characters come from.
+/// Where generated characters come from. Cheap to copy; holds no reference to the label.
 struct token_source {
   /// Deterministic: every token is a function of (seed, label, index) as described above.
-  /// `label` is copied by reference: it must outlive the source.
   static constexpr token_source deterministic(std::uint64_t seed, std::string_view label) noexcept {
-    return {false, seed, label};
+    return {false, stream_of(seed, label)};
   }
   /// The operating system's CSPRNG (getrandom); `index` is ignored.
-  static constexpr token_source random() noexcept { return {true, 0, {}}; }
+  static constexpr token_source random() noexcept { return {true, 0}; }
 
   bool from_csprng = false;
-  std::uint64_t seed = 0;
-  std::string_view label;
+  std::uint64_t stream = 0;  ///< mix(seed ^ mix(fnv1a(label))), computed once.
+
+ private:
+  static constexpr std::uint64_t mix(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  static constexpr std::uint64_t stream_of(std::uint64_t seed, std::string_view label) noexcept {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (const char c : label) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001b3ULL;
+    }
+    return mix(seed ^ mix(hash));
+  }
 };
 
 /// The public-part length generate() uses for `type`: its shortest admissible length (24 for
