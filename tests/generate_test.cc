@@ -32,7 +32,7 @@ std::string reference_dt0c01(std::uint64_t seed, std::string_view label, std::ui
     return z ^ (z >> 31);
   };
   std::uint64_t fnv = 0xcbf29ce484222325ULL;
-  for (const unsigned char c : label) fnv = (fnv ^ c) * 0x100000001b3ULL;
+  for (const char c : label) fnv = (fnv ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   const std::uint64_t stream = mix(seed ^ mix(fnv));
   const std::uint64_t key = mix(stream ^ mix(index + 0x9e3779b97f4a7c15ULL));
   const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
