@@ -53,29 +53,63 @@ DTOKEN_AVX512 std::size_t avx512_span(const char* data, std::size_t size, alphab
   return static_cast<std::size_t>(std::countr_one(in_alphabet(v, part) & present));
 }
 
+// A vector of 64 copies of `byte`, as data, so that the compiler folds it into the instruction
+// as a memory operand instead of rebuilding it with a broadcast on every call.
+struct alignas(64) byte_vector {
+  char bytes[64];
+};
+constexpr byte_vector splat(char byte) noexcept {
+  byte_vector vector{};
+  for (char& b : vector.bytes) b = byte;
+  return vector;
+}
+constexpr byte_vector minus_zero = splat(static_cast<char>(-'0'));
+constexpr byte_vector minus_a = splat(static_cast<char>(-'a'));
+constexpr byte_vector minus_upper_a = splat(static_cast<char>(-'A'));
+constexpr byte_vector nine = splat(9);
+constexpr byte_vector twenty_five = splat(25);
+constexpr byte_vector case_bit = splat(0x20);
+constexpr byte_vector literal_bytes = {{'d', 't', '0', 0, 0, 0, '.', 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                        0,   0,   0,   0, 0, 0, 0,   0, 0, 0, 0, 0, 0, 0, 0, '.'}};
+
+DTOKEN_AVX512 inline __m512i load(const byte_vector& vector) noexcept {
+  return _mm512_load_si512(vector.bytes);
+}
+
+// [0-9A-Z] with the constants from memory.
+DTOKEN_AVX512 inline __mmask64 upper_alnum_fast(__m512i v) noexcept {
+  return _mm512_cmple_epu8_mask(_mm512_add_epi8(v, load(minus_zero)), load(nine)) |
+         _mm512_cmple_epu8_mask(_mm512_add_epi8(v, load(minus_upper_a)), load(twenty_five));
+}
+
 DTOKEN_AVX512 std::size_t avx512_documented_span(const char* data, std::size_t size) noexcept {
-  const std::uint64_t present_low = first_bytes(size);
-  const std::uint64_t present_high = size <= 64 ? 0 : first_bytes(size - 64) & 0xffffffffU;
+  // Whole 96-byte windows, the common case, need no load masks.
+  const bool whole = size >= documented_length;
+  const std::uint64_t present_low = whole ? ~std::uint64_t{0} : first_bytes(size);
+  const std::uint64_t present_high =
+      whole ? 0xffffffffU : (size <= 64 ? 0 : first_bytes(size - 64) & 0xffffffffU);
   const __m512i low = _mm512_maskz_loadu_epi8(present_low, data);
   const __m512i high = _mm512_maskz_loadu_epi8(present_high, data + 64);
 
   // Bytes 0-63: "dt0" letter digit digit '.' 24 x [A-Z0-9] '.' then 32 secret bytes.
-  alignas(64) static constexpr char literal_bytes[64] = {'d', 't', '0', 0, 0, 0, '.', 0, 0, 0,  0,
-                                                         0,   0,   0,   0, 0, 0, 0,   0, 0, 0,  0,
-                                                         0,   0,   0,   0, 0, 0, 0,   0, 0, '.'};
-  const __m512i literals = _mm512_load_si512(literal_bytes);
   constexpr std::uint64_t literal_positions = 0b111U | (1U << 6) | (1U << 31);
   constexpr std::uint64_t letter_position = 1U << 3;
   constexpr std::uint64_t digit_positions = 0b11U << 4;
   constexpr std::uint64_t alnum_positions =
       ~(literal_positions | letter_position | digit_positions);
-  const __mmask64 letters = in_range(_mm512_or_si512(low, _mm512_set1_epi8(0x20)), 'a', 'z');
+  const __mmask64 digits =
+      _mm512_cmple_epu8_mask(_mm512_add_epi8(low, load(minus_zero)), load(nine));
+  const __mmask64 letters = _mm512_cmple_epu8_mask(
+      _mm512_add_epi8(_mm512_or_si512(low, load(case_bit)), load(minus_a)), load(twenty_five));
+  const __mmask64 uppers =
+      _mm512_cmple_epu8_mask(_mm512_add_epi8(low, load(minus_upper_a)), load(twenty_five));
   const std::uint64_t head =
-      (_mm512_cmpeq_epi8_mask(low, literals) & literal_positions) | (letters & letter_position) |
-      (in_range(low, '0', '9') & digit_positions) | (upper_alnum(low) & alnum_positions);
+      (_mm512_cmpeq_epi8_mask(low, load(literal_bytes)) & literal_positions) |
+      (letters & letter_position) | (digits & digit_positions) |
+      ((digits | uppers) & alnum_positions);
   std::size_t span = static_cast<std::size_t>(std::countr_one(head & present_low));
   if (span == 64) {
-    span += static_cast<std::size_t>(std::countr_one(upper_alnum(high) & present_high));
+    span += static_cast<std::size_t>(std::countr_one(upper_alnum_fast(high) & present_high));
   }
   return span < documented_length ? span : documented_length;
 }
