@@ -11,6 +11,7 @@
 
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
+#include "dtoken/scan.h"
 #include "dtoken/validate.h"
 #include "support/print.h"
 
@@ -123,6 +124,11 @@ TEST(vectors_test, scanner_fixtures_and_redaction_cases) {
                   text(fields.at("token_id")));
       }
       EXPECT_EQ(brute_force_scan(content, rules), expected) << to_string(rules);
+      std::set<std::pair<std::size_t, std::size_t>> scanned;
+      scan(content, rules, [&scanned](const finding& found) {
+        scanned.insert({static_cast<std::size_t>(found.offset), found.length});
+      });
+      EXPECT_EQ(scanned, expected) << "scanner, " << to_string(rules);
     }
 
     // The redacted output differs from the input only in the secret, which is all '*'.

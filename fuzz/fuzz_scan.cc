@@ -1,0 +1,73 @@
+// Fuzzes the scanner with oracles: a whole-buffer scan and a chunked scan (chunk sizes from the
+// input) report the same findings; every finding validates under the profile and stands at its
+// offset; and on small inputs the documented scan equals Boost.Regex iteration over the published
+// regex.
+#include <boost/regex.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtoken/scan.h"
+#include "support/regex_oracle.h"
+
+namespace {
+
+struct hit {
+  std::uint64_t offset;
+  std::size_t length;
+  std::uint64_t line;
+  std::uint64_t column;
+  bool bounded;
+  bool operator==(const hit&) const = default;
+};
+
+[[noreturn]] void fail(const char* what, std::string_view input) {
+  std::fprintf(stderr, "fuzz_scan: %s\nconst unsigned char input[] = {", what);
+  for (const char c : input) std::fprintf(stderr, "0x%02x,", static_cast<unsigned char>(c));
+  std::fprintf(stderr, "};\n");
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace dtoken;
+  if (size < 2 || size > 8192) return 0;
+  const auto rules = static_cast<profile>(data[0] % profile_count);
+  const std::size_t chunk = 1 + data[1] % 200;
+  const std::string_view text(reinterpret_cast<const char*>(data + 2), size - 2);
+
+  std::vector<hit> whole;
+  scan(text, rules, [&](const finding& found) {
+    whole.push_back({found.offset, found.length, found.line, found.column, found.bounded});
+    if (found.token != text.substr(found.offset, found.length))
+      fail("token not at its offset", text);
+    if (!validate(found.token, rules).ok()) fail("a finding does not validate", text);
+  });
+  std::vector<hit> chunked;
+  scanner stream(rules);
+  const auto collect = [&](const finding& found) {
+    chunked.push_back({found.offset, found.length, found.line, found.column, found.bounded});
+    if (found.token != text.substr(found.offset, found.length)) fail("chunked token differs", text);
+  };
+  for (std::size_t at = 0; at < text.size(); at += chunk)
+    stream.feed(text.substr(at, chunk), collect);
+  stream.finish(collect);
+  if (whole != chunked) fail("whole and chunked scans differ", text);
+
+  if (rules == profile::documented && text.size() <= 1024) {
+    static const boost::regex published{std::string(test::published_regex)};
+    std::vector<std::uint64_t> expected;
+    for (boost::cregex_iterator it(text.data(), text.data() + text.size(), published), end;
+         it != end; ++it) {
+      expected.push_back(static_cast<std::uint64_t>(it->position()));
+    }
+    std::vector<std::uint64_t> got;
+    for (const hit& h : whole) got.push_back(h.offset);
+    if (got != expected) fail("the scan differs from Boost.Regex iteration", text);
+  }
+  return 0;
+}

@@ -1,0 +1,126 @@
+// Scanning text for tokens: a whole buffer at once, or a stream fed chunk by chunk.
+//
+// Findings, per profile:
+//   documented  exactly the leftmost, non-overlapping matches of the published regex, byte for
+//               byte, as grep -oE, ripgrep or Python's re.finditer report them (bounded or not);
+//   strict, family  the same scan with that profile's validator: at each position from left to
+//               right, a token the profile accepts (80 or 96 bytes) is a finding, and the scan
+//               goes on after it.
+// A finding is "bounded" when no [A-Za-z0-9] byte is glued to either side of it.
+//
+// The scanner allocates nothing and keeps constant memory whatever the input's size: it holds back
+// at most the last 97 bytes of the stream, where a token may still be incomplete. A token that
+// straddles two chunks is found exactly once, at its true offset. Nothing here throws or prints.
+// A scanner object is not thread-safe; separate objects are independent.
+
+#ifndef DTOKEN_SCAN_H
+#define DTOKEN_SCAN_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <type_traits>
+
+#include "dtoken/token.h"
+#include "dtoken/validate.h"
+
+namespace dtoken {
+
+/// A token found in the input.
+struct finding {
+  std::uint64_t offset = 0;  ///< Byte offset of the token in the whole input.
+  std::size_t length = 0;    ///< The token's length (80 or 96).
+  std::uint64_t line = 0;    ///< 1-based line of its first byte (lines end with '\n').
+  std::uint64_t column = 0;  ///< 1-based byte column of its first byte.
+  bool bounded = false;      ///< No [A-Za-z0-9] byte right before or right after it.
+  /// The token's bytes. Valid only during the callback: it may point into the scanner's own
+  /// buffer when the token straddled two chunks.
+  std::string_view token;
+  const token_type* type = nullptr;  ///< Registry entry of its prefix, or nullptr.
+
+  /// The token ID (prefix '.' public part), safe to log; a view into `token`.
+  [[nodiscard]] std::string_view token_id() const noexcept {
+    return token.substr(0, token.size() - secret_length - 1);
+  }
+};
+
+/// Receives each finding, in order of offset.
+using finding_sink = void (*)(void* context, const finding& found) noexcept;
+
+/// A streaming scanner. Feed it the input in chunks of any size (even 1 byte), then finish().
+class scanner {
+ public:
+  explicit scanner(profile rules = profile::documented) noexcept : rules_(rules) {}
+
+  /// Scans the next chunk. Findings whose end (and the byte after it) the scanner has seen are
+  /// reported now; the rest when later chunks or finish() settle them.
+  void feed(std::string_view chunk, finding_sink sink, void* context) noexcept;
+
+  /// The input has ended: reports what is still pending. The scanner can then be reused for a
+  /// new input.
+  void finish(finding_sink sink, void* context) noexcept;
+
+  /// The same, with any callable taking `const finding&`.
+  template <typename Callback>
+  void feed(std::string_view chunk, Callback&& callback) noexcept {
+    feed(chunk, &call<std::remove_reference_t<Callback>>, context_of(callback));
+  }
+  template <typename Callback>
+  void finish(Callback&& callback) noexcept {
+    finish(&call<std::remove_reference_t<Callback>>, context_of(callback));
+  }
+
+  /// Bytes fed so far.
+  [[nodiscard]] std::uint64_t bytes_seen() const noexcept { return end_; }
+
+ private:
+  // The callable travels as a void*; call<Callback> restores its type (and constness).
+  template <typename Callback>
+  static void call(void* context, const finding& found) noexcept {
+    (*static_cast<Callback*>(context))(found);
+  }
+  template <typename Callback>
+  static void* context_of(Callback& callback) noexcept {
+    return const_cast<void*>(static_cast<const void*>(std::addressof(callback)));
+  }
+
+  // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`).
+  // Without `at_end`, stops at the first start whose token and following byte are not all in the
+  // window, and returns its index; else returns `limit`.
+  std::size_t scan_window(std::string_view window, std::uint64_t base, std::size_t from,
+                          std::size_t limit, bool at_end, finding_sink sink,
+                          void* context) noexcept;
+  // Counts lines in window bytes up to absolute offset `target`.
+  void count_lines(std::string_view window, std::uint64_t base, std::uint64_t target) noexcept;
+  void keep_tail(std::string_view window, std::uint64_t base) noexcept;
+
+  // The longest token plus the byte before it: what the scanner holds back.
+  static constexpr std::size_t held_back = 97;
+  // Chunks shorter than this are appended to the held-back bytes instead of scanned in place.
+  static constexpr std::size_t small_chunk = 128;
+
+  profile rules_;
+  std::array<char, held_back + small_chunk> carry_{};
+  std::size_t carry_size_ = 0;
+  std::uint64_t carry_base_ = 0;  // absolute offset of carry_[0]
+  std::uint64_t end_ = 0;         // absolute offset just past the last byte fed
+  std::uint64_t resume_ = 0;      // no finding may start before this (after the last finding)
+  std::uint64_t counted_ = 0;     // lines are counted up to here
+  std::uint64_t line_ = 1;        // line number at `counted_`
+  std::uint64_t line_begin_ = 0;  // absolute offset of the first byte of that line
+};
+
+/// Scans a whole buffer; `callback(const finding&)` is called for each finding, in order.
+/// Every finding's `token` points into `text`.
+template <typename Callback>
+void scan(std::string_view text, profile rules, Callback&& callback) noexcept {
+  scanner whole(rules);
+  whole.feed(text, callback);
+  whole.finish(callback);
+}
+
+}  // namespace dtoken
+
+#endif  // DTOKEN_SCAN_H

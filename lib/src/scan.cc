@@ -1,0 +1,125 @@
+// The scanner. scan.h gives the semantics; here is how the stream is cut: each chunk is scanned in
+// place, except its last 96 bytes, where a token may be incomplete. Those bytes (and the one
+// before, for the bounded flag) are held back and scanned again, stitched to the head of the next
+// chunk, so that a straddling token is seen whole. Small chunks are appended to the held-back
+// bytes.
+#include "dtoken/scan.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "detail/char_class.h"
+
+namespace dtoken {
+namespace {
+
+constexpr std::size_t longest_token = 96;
+constexpr std::size_t shortest_token = 80;
+constexpr std::string_view magic = "dt0";
+
+// The length of the token the profile accepts at the start of `rest`, or 0.
+std::size_t token_at(std::string_view rest, profile rules) noexcept {
+  if (rules == profile::documented) {
+    return is_valid(rest.substr(0, longest_token), rules) ? longest_token : 0;
+  }
+  if (is_valid(rest.substr(0, shortest_token), rules)) return shortest_token;
+  return is_valid(rest.substr(0, longest_token), rules) ? longest_token : 0;
+}
+
+bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit); }
+
+}  // namespace
+
+void scanner::count_lines(std::string_view window, std::uint64_t base,
+                          std::uint64_t target) noexcept {
+  if (target <= counted_) return;
+  const char* begin = window.data() + (counted_ - base);
+  const char* stop = window.data() + (target - base);
+  for (const char* at = begin; (at = static_cast<const char*>(std::memchr(
+                                    at, '\n', static_cast<std::size_t>(stop - at)))) != nullptr;
+       ++at) {
+    ++line_;
+    line_begin_ = base + static_cast<std::uint64_t>(at - window.data()) + 1;
+  }
+  counted_ = target;
+}
+
+std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, std::size_t from,
+                                 std::size_t limit, bool at_end, finding_sink sink,
+                                 void* context) noexcept {
+  std::size_t at = std::max<std::uint64_t>(from, resume_ > base ? resume_ - base : 0);
+  while (at < limit) {
+    const std::size_t start =
+        window.substr(0, std::min(window.size(), limit + magic.size() - 1)).find(magic, at);
+    if (start == std::string_view::npos || start >= limit) break;
+    if (!at_end && start + held_back > window.size()) return start;
+    const std::size_t length = token_at(window.substr(start), rules_);
+    if (length == 0) {
+      at = start + 1;
+      continue;
+    }
+    const std::uint64_t offset = base + start;
+    count_lines(window, base, offset);
+    finding found;
+    found.offset = offset;
+    found.length = length;
+    found.line = line_;
+    found.column = offset - line_begin_ + 1;
+    const bool glued_before = start > 0 ? is_alnum(window[start - 1]) : false;
+    const bool glued_after = start + length < window.size() && is_alnum(window[start + length]);
+    found.bounded = !glued_before && !glued_after;
+    found.token = window.substr(start, length);
+    found.type = find_token_type(found.token.substr(0, prefix_length));
+    sink(context, found);
+    resume_ = offset + length;
+    at = start + length;
+  }
+  return limit;
+}
+
+void scanner::keep_tail(std::string_view window, std::uint64_t base) noexcept {
+  const std::size_t keep = std::min(window.size(), held_back);
+  std::memmove(carry_.data(), window.data() + window.size() - keep, keep);
+  carry_size_ = keep;
+  carry_base_ = base + window.size() - keep;
+}
+
+void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noexcept {
+  const std::uint64_t chunk_base = end_;
+  end_ += chunk.size();
+  if (chunk.size() < small_chunk) {
+    // Append to the held-back bytes and settle what can be settled there.
+    std::memcpy(carry_.data() + carry_size_, chunk.data(), chunk.size());
+    carry_size_ += chunk.size();
+    const std::string_view window(carry_.data(), carry_size_);
+    const std::size_t undecided =
+        scan_window(window, carry_base_, 0, window.size(), false, sink, context);
+    const std::uint64_t settled = std::min<std::uint64_t>(
+        carry_base_ + undecided, end_ > longest_token ? end_ - longest_token : 0);
+    count_lines(window, carry_base_, std::max(counted_, settled));
+    keep_tail(window, carry_base_);
+    return;
+  }
+
+  if (carry_size_ > 0) {
+    // Starts inside the held-back bytes, and at the chunk's first byte (whose preceding byte is
+    // held back), seen whole with the head of this chunk.
+    std::array<char, held_back + small_chunk> stitched;
+    std::memcpy(stitched.data(), carry_.data(), carry_size_);
+    std::memcpy(stitched.data() + carry_size_, chunk.data(), small_chunk);
+    const std::string_view window(stitched.data(), carry_size_ + small_chunk);
+    scan_window(window, carry_base_, 0, carry_size_ + 1, false, sink, context);
+    count_lines(window, carry_base_, chunk_base);
+  }
+  scan_window(chunk, chunk_base, carry_size_ > 0 ? 1 : 0, chunk.size(), false, sink, context);
+  count_lines(chunk, chunk_base, std::max(counted_, end_ - longest_token));
+  keep_tail(chunk, chunk_base);
+}
+
+void scanner::finish(finding_sink sink, void* context) noexcept {
+  const std::string_view window(carry_.data(), carry_size_);
+  scan_window(window, carry_base_, 0, window.size(), true, sink, context);
+  *this = scanner(rules_);
+}
+
+}  // namespace dtoken

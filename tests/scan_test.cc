@@ -1,0 +1,205 @@
+// The scanner against Boost.Regex iteration over the published regex, and against a brute-force
+// scan with the validator, for every chunking of the input.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <boost/regex.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dtoken/fixtures.h"
+#include "dtoken/generate.h"
+#include "dtoken/scan.h"
+#include "support/regex_oracle.h"
+#include "support/token_gen.h"
+
+namespace dtoken {
+namespace {
+
+struct found_token {
+  std::uint64_t offset;
+  std::size_t length;
+  std::uint64_t line;
+  std::uint64_t column;
+  bool bounded;
+  std::string token;
+  bool operator==(const found_token&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const found_token& found) {
+  return out << "{" << found.offset << "+" << found.length << " " << found.line << ":"
+             << found.column << (found.bounded ? " bounded" : "") << "}";
+}
+
+// Scans `text` fed in chunks of the given sizes (cycled), and collects the findings.
+std::vector<found_token> scan_chunked(std::string_view text, profile rules,
+                                      const std::vector<std::size_t>& sizes) {
+  std::vector<found_token> found;
+  auto collect = [&found](const finding& f) {
+    found.push_back({f.offset, f.length, f.line, f.column, f.bounded, std::string(f.token)});
+  };
+  scanner stream(rules);
+  std::size_t at = 0;
+  for (std::size_t i = 0; at < text.size(); ++i) {
+    const std::size_t size = std::min(sizes[i % sizes.size()], text.size() - at);
+    stream.feed(text.substr(at, size), collect);
+    at += size;
+  }
+  stream.finish(collect);
+  return found;
+}
+
+bool alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+found_token expected_at(std::string_view text, std::size_t offset, std::size_t length) {
+  std::uint64_t line = 1;
+  std::size_t line_begin = 0;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_begin = i + 1;
+    }
+  }
+  const bool bounded = (offset == 0 || !alnum(text[offset - 1])) &&
+                       (offset + length == text.size() || !alnum(text[offset + length]));
+  return {offset,  length,
+          line,    offset - line_begin + 1,
+          bounded, std::string(text.substr(offset, length))};
+}
+
+// documented: every match of regex iteration over the published regex.
+std::vector<found_token> regex_findings(std::string_view text) {
+  static const boost::regex published{std::string(test::published_regex)};
+  std::vector<found_token> found;
+  for (boost::cregex_iterator it(text.data(), text.data() + text.size(), published), end; it != end;
+       ++it) {
+    found.push_back(expected_at(text, static_cast<std::size_t>(it->position()), 96));
+  }
+  return found;
+}
+
+// strict and family: leftmost, non-overlapping tokens the validator accepts.
+std::vector<found_token> brute_force_findings(std::string_view text, profile rules) {
+  std::vector<found_token> found;
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t length = 0;
+    for (const std::size_t candidate : {80U, 96U}) {
+      if (at + candidate <= text.size() && validate(text.substr(at, candidate), rules).ok()) {
+        length = candidate;
+      }
+    }
+    if (length == 0) {
+      ++at;
+      continue;
+    }
+    found.push_back(expected_at(text, at, length));
+    at += length;
+  }
+  return found;
+}
+
+const std::vector<std::vector<std::size_t>> chunkings = {
+    {1}, {2}, {3}, {63}, {64}, {65}, {4096}, {127, 128, 129, 1, 200}};
+
+// Text with planted tokens of every shape, near misses, glued tokens and newlines. Draws values
+// with operator*, so it runs inside a property only.
+std::string planted_text() {
+  std::string text;
+  const std::size_t pieces = *rc::gen::inRange<std::size_t>(0, 40);
+  for (std::size_t i = 0; i < pieces; ++i) {
+    switch (*rc::gen::inRange(0, 6)) {
+      case 0:
+        text += *test::documented_token();
+        break;
+      case 1:
+        text += *test::family_token();
+        break;
+      case 2:
+        text += test::near_miss(*test::documented_token());
+        break;
+      case 3:
+        text += *rc::gen::container<std::string>(
+            rc::gen::elementOf(std::string_view("ab dt0.\n\"=:XYZ019")));
+        break;
+      case 4:
+        text += '\n';
+        break;
+      default:
+        text += "dt0c01.";
+        break;
+    }
+  }
+  return text;
+}
+
+RC_GTEST_PROP(scan_property, documented_agrees_with_boost_regex_for_every_chunking, ()) {
+  const std::string text = planted_text();
+  const auto expected = regex_findings(text);
+  for (const auto& sizes : chunkings)
+    RC_ASSERT(scan_chunked(text, profile::documented, sizes) == expected);
+  const std::size_t random_size = *rc::gen::inRange<std::size_t>(1, 300);
+  RC_ASSERT(scan_chunked(text, profile::documented, {random_size}) == expected);
+}
+
+RC_GTEST_PROP(scan_property, strict_and_family_agree_with_the_validator, ()) {
+  std::string text = planted_text();
+  text += *test::token_of(**test::registered_type());
+  for (const profile rules : {profile::strict, profile::family}) {
+    const auto expected = brute_force_findings(text, rules);
+    for (const auto& sizes : chunkings) RC_ASSERT(scan_chunked(text, rules, sizes) == expected);
+  }
+}
+
+TEST(scan_test, finds_tokens_in_every_embedding) {
+  std::array<char, max_token_length> buffer{};
+  for (const token_type& type : token_types()) {
+    const std::size_t length =
+        generate(type, token_source::deterministic(3, "scan"), 0, buffer, true);
+    const std::string token(buffer.data(), length);
+    for (std::size_t k = 0; k < syntax_count; ++k) {
+      const embedded_sample sample = embed(token, static_cast<syntax>(k));
+      const auto found = scan_chunked(sample.text, profile::strict, {7});
+      ASSERT_EQ(found.size(), 1U) << sample.text;
+      EXPECT_EQ(found[0].offset, sample.offset);
+      EXPECT_TRUE(found[0].bounded) << sample.text;
+    }
+  }
+}
+
+TEST(scan_test, a_straddling_token_is_found_once_at_its_offset) {
+  const std::string token =
+      "dt0s01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+  const std::string text = std::string(1000, 'x') + "\n" + token + "\n" + token;
+  for (std::size_t split = 990; split < 1100; ++split) {
+    const auto found = scan_chunked(text, profile::documented, {split, 5000});
+    ASSERT_EQ(found.size(), 2U) << split;
+    EXPECT_EQ(found[0], expected_at(text, 1001, 96));
+    EXPECT_EQ(found[0].line, 2U);
+    EXPECT_EQ(found[0].column, 1U);
+    EXPECT_TRUE(found[0].bounded);  // a newline on either side
+  }
+}
+
+TEST(scan_test, reports_token_ids_types_and_glued_tokens) {
+  const std::string token =
+      "dt0s01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+  std::vector<std::string> ids;
+  std::vector<bool> bounded;
+  scan("x" + token + " " + token, profile::documented, [&](const finding& f) {
+    ids.emplace_back(f.token_id());
+    bounded.push_back(f.bounded);
+    EXPECT_NE(f.type, nullptr);
+  });
+  ASSERT_EQ(ids.size(), 2U);
+  EXPECT_EQ(ids[0], "dt0s01.ST2EY72KQINMH574WMNVI7YN");
+  EXPECT_FALSE(bounded[0]);  // glued to the 'x' before it
+  EXPECT_TRUE(bounded[1]);
+}
+
+}  // namespace
+}  // namespace dtoken
