@@ -11,6 +11,7 @@
 
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
+#include "dtoken/redact.h"
 #include "dtoken/scan.h"
 #include "dtoken/validate.h"
 #include "support/print.h"
@@ -130,6 +131,16 @@ TEST(vectors_test, scanner_fixtures_and_redaction_cases) {
       });
       EXPECT_EQ(scanned, expected) << "scanner, " << to_string(rules);
     }
+
+    // The redactor gives exactly the expected output.
+    std::string redacted;
+    redactor filter(profile::strict, redact_mode::mask_secret);
+    const auto append = [](void* context, std::string_view bytes) noexcept {
+      static_cast<std::string*>(context)->append(bytes);
+    };
+    filter.feed(content, append, &redacted);
+    filter.finish(append, &redacted);
+    EXPECT_EQ(redacted, text(redactions[i].at("output")));
 
     // The redacted output differs from the input only in the secret, which is all '*'.
     const auto& finding = samples[i].at("findings").as_array()[0].as_object();

@@ -5,6 +5,7 @@
 #include "dtoken/error.h"
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
+#include "dtoken/redact.h"
 #include "dtoken/scan.h"
 #include "dtoken/token.h"
 #include "dtoken/validate.h"

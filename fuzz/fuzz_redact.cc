@@ -1,0 +1,61 @@
+// Fuzzes the redactor with oracles: chunked and whole-input redaction give the same output; the
+// output is as long as the input; outside the tokens the scanner finds nothing changes; inside,
+// the masked bytes are all '*', so no secret survives.
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dtoken/redact.h"
+
+namespace {
+
+[[noreturn]] void fail(const char* what, std::string_view input) {
+  std::fprintf(stderr, "fuzz_redact: %s\nconst unsigned char input[] = {", what);
+  for (const char c : input) std::fprintf(stderr, "0x%02x,", static_cast<unsigned char>(c));
+  std::fprintf(stderr, "};\n");
+  std::abort();
+}
+
+std::string redact_in_chunks(std::string_view text, dtoken::profile rules, dtoken::redact_mode mode,
+                             std::size_t chunk) {
+  std::string out;
+  const auto append = [](void* context, std::string_view bytes) noexcept {
+    static_cast<std::string*>(context)->append(bytes);
+  };
+  dtoken::redactor filter(rules, mode);
+  for (std::size_t at = 0; at < text.size(); at += chunk)
+    filter.feed(text.substr(at, chunk), append, &out);
+  filter.finish(append, &out);
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace dtoken;
+  if (size < 2 || size > 8192) return 0;
+  const auto rules = static_cast<profile>(data[0] % profile_count);
+  const auto mode = (data[0] & 0x80) != 0 ? redact_mode::mask_token : redact_mode::mask_secret;
+  const std::size_t chunk = 1 + data[1] % 200;
+  const std::string_view text(reinterpret_cast<const char*>(data + 2), size - 2);
+
+  const std::string whole = redact_in_chunks(text, rules, mode, text.size() + 1);
+  if (redact_in_chunks(text, rules, mode, chunk) != whole) fail("chunked output differs", text);
+  if (whole.size() != text.size()) fail("output length differs from input length", text);
+
+  std::vector<bool> masked(text.size(), false);
+  scan(text, rules, [&](const finding& found) {
+    const std::size_t end = static_cast<std::size_t>(found.offset) + found.length;
+    const std::size_t from = mode == redact_mode::mask_token
+                                 ? static_cast<std::size_t>(found.offset)
+                                 : end - secret_length;
+    for (std::size_t i = from; i < end; ++i) masked[i] = true;
+  });
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (masked[i] ? whole[i] != '*' : whole[i] != text[i]) fail("a byte is wrong", text);
+  }
+  return 0;
+}

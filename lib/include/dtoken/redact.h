@@ -1,0 +1,79 @@
+// Masking tokens in a stream of text. Built on the scanner (scan.h): what the scanner finds under
+// the chosen profile is masked, and nothing else changes.
+//
+// Modes:
+//   mask_secret  each byte of the secret part becomes '*'; the token ID stays, so logs keep saying
+//                which token was used (dt0c01.ST2EY72KQINMH574WMNVI7YN.****...). The default.
+//   mask_token   every byte of the token becomes '*'.
+// Both keep the output exactly as long as the input, so offsets, line and column numbers stay true.
+//
+// The redactor allocates nothing and holds back at most the last 96 bytes of the stream (a token
+// may still be completing there): everything before that is written to the sink as soon as it is
+// fed. Not thread-safe; separate objects are independent. Nothing here throws or prints.
+
+#ifndef DTOKEN_REDACT_H
+#define DTOKEN_REDACT_H
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "dtoken/scan.h"
+
+namespace dtoken {
+
+enum class redact_mode : std::uint8_t {
+  mask_secret,  ///< Keep the token ID, mask the secret.
+  mask_token,   ///< Mask the whole token.
+};
+
+/// "mask_secret" or "mask_token".
+[[nodiscard]] std::string_view to_string(redact_mode mode) noexcept;
+/// The mode named `name`, or nullopt.
+[[nodiscard]] std::optional<redact_mode> redact_mode_from_string(std::string_view name) noexcept;
+
+/// Receives the redacted output, in order, in pieces of any size.
+using output_sink = void (*)(void* context, std::string_view bytes) noexcept;
+
+class redactor {
+ public:
+  explicit redactor(profile rules = profile::documented,
+                    redact_mode mode = redact_mode::mask_secret) noexcept
+      : scanner_(rules), mode_(mode) {}
+
+  /// Redacts the next chunk; writes what is settled to `sink`.
+  void feed(std::string_view chunk, output_sink sink, void* context) noexcept;
+  /// The input has ended: writes the rest. The redactor can then be reused.
+  void finish(output_sink sink, void* context) noexcept;
+
+  /// Tokens masked so far, over every input.
+  [[nodiscard]] std::uint64_t tokens_masked() const noexcept { return masked_; }
+
+ private:
+  static void on_finding(void* context, const finding& found) noexcept;
+  // Writes stream bytes [emitted_, until) unchanged, from the held-back bytes and the chunk.
+  void pass(std::uint64_t until) noexcept;
+  // Writes `count` bytes of '*'.
+  void stars(std::size_t count) noexcept;
+
+  static constexpr std::size_t held_back = 96;
+
+  scanner scanner_;
+  redact_mode mode_;
+  std::array<char, held_back> held_{};
+  std::size_t held_size_ = 0;
+  std::uint64_t emitted_ = 0;  // stream bytes before this offset are written
+  std::uint64_t end_ = 0;      // stream bytes fed
+  std::uint64_t masked_ = 0;
+  // During feed() and finish(): where the bytes are, and where they go.
+  std::string_view chunk_;
+  std::uint64_t chunk_base_ = 0;
+  output_sink sink_ = nullptr;
+  void* context_ = nullptr;
+};
+
+}  // namespace dtoken
+
+#endif  // DTOKEN_REDACT_H

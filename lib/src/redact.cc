@@ -1,0 +1,95 @@
+// The redactor. Bytes flow through in order; the scanner reports each token once the byte after it
+// is known, so a token can only still be undiscovered in the last 96 bytes fed. Everything before
+// that is written at once, with the reported ranges masked; the last 96 bytes wait in `held_`.
+#include "dtoken/redact.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace dtoken {
+
+std::string_view to_string(redact_mode mode) noexcept {
+  return mode == redact_mode::mask_token ? "mask_token" : "mask_secret";
+}
+
+std::optional<redact_mode> redact_mode_from_string(std::string_view name) noexcept {
+  if (name == "mask_secret") return redact_mode::mask_secret;
+  if (name == "mask_token") return redact_mode::mask_token;
+  return std::nullopt;
+}
+
+void redactor::pass(std::uint64_t until) noexcept {
+  const std::uint64_t held_base = chunk_base_ - held_size_;
+  if (emitted_ < until && emitted_ < chunk_base_) {
+    const std::uint64_t stop = std::min(until, chunk_base_);
+    sink_(context_, std::string_view(held_.data() + (emitted_ - held_base),
+                                     static_cast<std::size_t>(stop - emitted_)));
+    emitted_ = stop;
+  }
+  if (emitted_ < until) {
+    sink_(context_, chunk_.substr(static_cast<std::size_t>(emitted_ - chunk_base_),
+                                  static_cast<std::size_t>(until - emitted_)));
+    emitted_ = until;
+  }
+}
+
+void redactor::stars(std::size_t count) noexcept {
+  static constexpr std::array<char, 96> filled = [] {
+    std::array<char, 96> all{};
+    all.fill('*');
+    return all;
+  }();
+  sink_(context_, std::string_view(filled.data(), count));
+}
+
+// A token is reported once the byte after it has been fed, so all of it is in held_ or chunk_:
+// write what comes before it, then the token with its mask.
+void redactor::on_finding(void* context, const finding& found) noexcept {
+  auto& self = *static_cast<redactor*>(context);
+  const std::uint64_t end = found.offset + found.length;
+  const std::uint64_t masked_from =
+      self.mode_ == redact_mode::mask_token ? found.offset : end - secret_length;
+  self.pass(masked_from);
+  self.stars(static_cast<std::size_t>(end - masked_from));
+  self.emitted_ = end;
+  ++self.masked_;
+}
+
+void redactor::feed(std::string_view chunk, output_sink sink, void* context) noexcept {
+  chunk_ = chunk;
+  chunk_base_ = end_;
+  sink_ = sink;
+  context_ = context;
+  end_ += chunk.size();
+  scanner_.feed(chunk, &on_finding, this);
+  // No undiscovered token can cover a byte before the last 96: write up to there.
+  pass(std::max(emitted_, end_ > held_back ? end_ - held_back : 0));
+  // Hold back the rest: the tail of the held bytes and of the chunk.
+  std::array<char, held_back> next;
+  const std::size_t next_size = static_cast<std::size_t>(end_ - emitted_);
+  const std::uint64_t held_base = chunk_base_ - held_size_;
+  for (std::size_t i = 0; i < next_size; ++i) {
+    const std::uint64_t at = emitted_ + i;
+    next[i] = at < chunk_base_ ? held_[static_cast<std::size_t>(at - held_base)]
+                               : chunk[static_cast<std::size_t>(at - chunk_base_)];
+  }
+  held_ = next;
+  held_size_ = next_size;
+  chunk_ = {};
+  chunk_base_ = end_;
+}
+
+void redactor::finish(output_sink sink, void* context) noexcept {
+  sink_ = sink;
+  context_ = context;
+  chunk_ = {};
+  chunk_base_ = end_;
+  scanner_.finish(&on_finding, this);
+  pass(end_);
+  held_size_ = 0;
+  emitted_ = 0;
+  end_ = 0;
+  chunk_base_ = 0;
+}
+
+}  // namespace dtoken
