@@ -15,10 +15,11 @@ namespace dtoken::cli {
 
 // Exit codes, documented in the README and in `dtoken --help`.
 enum exit_code : int {
-  exit_ok = 0,        // everything valid / nothing found
-  exit_findings = 1,  // some candidate invalid (validate, inspect)
-  exit_usage = 2,     // bad command line
-  exit_io = 3,        // an input could not be read or an output written
+  exit_ok = 0,          // everything valid / nothing found
+  exit_findings = 1,    // some candidate invalid (validate, inspect)
+  exit_usage = 2,       // bad command line
+  exit_incomplete = 2,  // scan: some path could not be read
+  exit_io = 3,          // an input could not be read or an output written
 };
 
 // A bad command line: main() prints the message and the usage hint, and exits with exit_usage.
@@ -32,6 +33,8 @@ int run_validate(const arguments& args, std::istream& in, std::ostream& out, std
 int run_inspect(const arguments& args, std::ostream& out);
 int run_generate(const arguments& args, std::ostream& out, std::ostream& err);
 int run_vectors(const arguments& args, std::ostream& out, std::ostream& err);
+int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
+int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
 
 // A non-negative decimal number for option `option`, or a usage_error. Boost's own conversion
 // takes "-5" for an unsigned option and wraps it to 2^64 - 5; this refuses signs and overflow.

@@ -22,6 +22,8 @@ constexpr std::string_view overview =
     "  inspect    show the parts, type and per-profile verdict of one token\n"
     "  generate   write synthetic tokens: valid, invalid or embedded in files\n"
     "  vectors    write the test-vector set to a directory\n"
+    "  scan       find tokens in files, directories and standard input\n"
+    "  redact     mask tokens in text: a filter, or files rewritten in place\n"
     "\n"
     "Run 'dtoken <command> --help' for the options of a command.\n"
     "\n"
@@ -54,6 +56,8 @@ int run(int argc, char** argv) {
   if (command == "inspect") return run_inspect(rest, std::cout);
   if (command == "generate") return run_generate(rest, std::cout, std::cerr);
   if (command == "vectors") return run_vectors(rest, std::cout, std::cerr);
+  if (command == "scan") return run_scan(rest, std::cin, std::cout, std::cerr);
+  if (command == "redact") return run_redact(rest, std::cin, std::cout, std::cerr);
   if (command == "help") {
     std::cout << overview;
     return exit_ok;

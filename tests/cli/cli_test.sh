@@ -201,5 +201,63 @@ expect vectors-manifest "$(cat "$work/vectors/manifest.json")" '"seed":1'
 run vectors-bad-dir 3 "$dtoken" vectors --out /proc/no-such-dir
 expect vectors-bad-dir "$err" "dtoken vectors:"
 
+# --- scan ---
+tree="$work/tree"
+mkdir -p "$tree/src" "$tree/.git" "$tree/bin"
+printf 'url: x\ntoken: %s\n' "$docs" >"$tree/src/config.yaml"
+printf 'fixture = "%s"  # dtoken:allow\n' "$docs" >"$tree/src/allowed.py"
+printf '%s\n' "$docs" >"$tree/.git/config"
+printf 'bin\0ary %s\n' "$docs" >"$tree/bin/blob"
+printf 'DT=%s\n' "$activegate" >"$tree/src/activegate.env"
+run scan-tree 1 "$dtoken" scan "$tree"
+expect scan-tree "$out" "$tree/src/config.yaml:2:8: dt0s01 dt0s01.ST2EY72KQINMH574WMNVI7YN.***"
+expect scan-tree-count "$(wc -l <<<"$out")" "1"
+refuse scan-tree-secret "$out" "$secret"
+refuse scan-tree-git "$out" ".git"
+refuse scan-tree-binary "$out" "blob"
+refuse scan-tree-allowed "$out" "allowed.py"
+run scan-family 1 "$dtoken" scan --profile family --format jsonl "$tree"
+expect scan-family-count "$(wc -l <<<"$out")" "2"
+expect scan-family-jsonl "$out" '"path":"'"$tree"'/src/activegate.env","offset":3,"length":80,"line":1,"column":4,"type":"dt0g02","type_name":"ActiveGate token","token_id":"dt0g02.4KWZO5EF","bounded":true'
+run scan-show-secret 1 "$dtoken" scan --show-secret "$tree/src/config.yaml"
+expect scan-show-secret "$out" "$secret"
+run scan-exit-code 7 "$dtoken" scan --exit-code 7 "$tree"
+run scan-allow 0 "$dtoken" scan --allow dt0s01.ST2EY72KQINMH574WMNVI7YN "$tree"
+run scan-max-size 0 "$dtoken" scan --max-size 10 "$tree"
+run scan-clean 0 "$dtoken" scan "$tree/bin"
+printf '%s\n' "$docs" >"$work/stdin-token"
+stdin="$work/stdin-token" run scan-stdin 1 "$dtoken" scan -
+expect scan-stdin "$out" "-:1:1: dt0s01"
+run scan-json 1 "$dtoken" scan --format json "$tree"
+expect scan-json "$(head -c 1 <<<"$out")" "["
+ln -s "$work/nowhere" "$tree/src/dangling"
+run scan-broken-link 2 "$dtoken" scan "$tree"
+expect scan-broken-link "$err" "warning: $tree/src/dangling: broken symbolic link"
+expect scan-broken-link-goes-on "$out" "config.yaml:2:8"
+rm "$tree/src/dangling"
+run scan-missing 2 "$dtoken" scan "$work/no-such-path"
+expect scan-missing "$err" "the scan is incomplete"
+run scan-bad-profile 2 "$dtoken" scan --profile loose "$tree"
+
+# --- redact ---
+printf 'a %s b\nsecond line %s\n' "$docs" "$activegate" >"$work/log"
+stdin="$work/log" run redact-filter 0 "$dtoken" redact
+expect redact-filter "$out" "a dt0s01.ST2EY72KQINMH574WMNVI7YN.$(printf '%*s' 64 '' | tr ' ' '*') b"
+refuse redact-filter-secret "$out" "$secret"
+expect redact-filter-length "$(wc -c <"$work/log")" "$(printf '%s\n' "$out" | wc -c)"
+stdin="$work/log" run redact-family 0 "$dtoken" redact --profile family --mode mask_token
+refuse redact-family-activegate "$out" "dt0g02.4KWZO5EF"
+stdin="$work/log" run redact-lines 0 "$dtoken" redact --line-buffered
+expect redact-lines "$out" "second line $activegate"
+cp "$work/log" "$work/inplace.log"
+chmod 640 "$work/inplace.log"
+run redact-in-place 0 "$dtoken" redact --in-place "$work/inplace.log"
+refuse redact-in-place-secret "$(cat "$work/inplace.log")" "$secret"
+expect redact-in-place-mode "$(stat -c %a "$work/inplace.log")" "640"
+expect redact-in-place-no-temp "$(ls -a "$work" | grep -c dtoken- || true)" "0"
+run redact-missing 3 "$dtoken" redact "$work/no-such-file"
+run redact-in-place-stdin 2 "$dtoken" redact --in-place
+run redact-bad-mode 2 "$dtoken" redact --mode digest
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,0 +1,296 @@
+// dtoken scan: finds tokens in files, directories and standard input.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/program_options.hpp>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "cli.h"
+#include "dtoken/scan.h"
+#include "dtoken/version.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace dtoken::cli {
+namespace {
+
+constexpr const char* usage =
+    "Usage: dtoken scan [--profile P] [--format text|json|jsonl] [--show-secret] [PATH ...]\n"
+    "\n"
+    "Finds tokens in each PATH: a file, a directory (recursively, skipping .git, binary files and\n"
+    "files over --max-size), or - for standard input. Without PATH it scans the current "
+    "directory.\n"
+    "Prints each finding with path, line, column, type and token ID; never the secret unless\n"
+    "--show-secret. A finding on a line that contains 'dtoken:allow', or whose token ID is given\n"
+    "with --allow, is not reported.\n"
+    "\n"
+    "Exit codes: 0 nothing found, 1 tokens found (--exit-code changes it), 2 usage error or an\n"
+    "incomplete scan (a path could not be read: each gets a warning on stderr, the scan goes "
+    "on).\n";
+
+struct scan_options {
+  profile rules = profile::documented;
+  bool show_secret = false;
+  std::uint64_t max_size = 0;
+  std::set<std::string, std::less<>> allowed_ids;
+};
+
+struct reported {
+  finding where;  // token points into `token_text`
+  std::string token_text;
+};
+
+struct file_result {
+  std::string path;
+  std::vector<reported> findings;
+  std::string warning;  // non-empty: the file could not be scanned
+};
+
+// Whether the line around [offset, offset + length) of `text` carries the inline allow marker.
+bool allowed_inline(std::string_view text, std::uint64_t offset, std::size_t length) {
+  const std::size_t line_begin = text.rfind('\n', static_cast<std::size_t>(offset));
+  const std::size_t begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+  const std::size_t line_end = text.find('\n', static_cast<std::size_t>(offset) + length);
+  const std::size_t end = line_end == std::string_view::npos ? text.size() : line_end;
+  return text.substr(begin, end - begin).find("dtoken:allow") != std::string_view::npos;
+}
+
+void collect(std::string_view text, const scan_options& options, file_result& result) {
+  scan(text, options.rules, [&](const finding& found) {
+    if (allowed_inline(text, found.offset, found.length)) return;
+    if (options.allowed_ids.contains(found.token_id())) return;
+    reported entry{found, std::string(found.token)};
+    result.findings.push_back(std::move(entry));
+  });
+  for (reported& entry : result.findings) entry.where.token = entry.token_text;
+}
+
+// Scans one regular file, memory-mapped.
+file_result scan_file(const std::string& path, const scan_options& options) {
+  file_result result{path, {}, {}};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    result.warning = std::strerror(errno);
+    return result;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    result.warning = std::strerror(errno);
+    ::close(fd);
+    return result;
+  }
+  const auto size = static_cast<std::size_t>(info.st_size);
+  if (options.max_size != 0 && size > options.max_size) {
+    ::close(fd);
+    return result;  // skipped by size, not an error
+  }
+  if (size == 0) {
+    ::close(fd);
+    return result;
+  }
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED) {
+    result.warning = std::strerror(errno);
+    return result;
+  }
+  ::madvise(mapped, size, MADV_SEQUENTIAL);
+  const std::string_view text(static_cast<const char*>(mapped), size);
+  // Binary files (a NUL byte in the first 8 KiB, as git decides) are skipped.
+  if (text.substr(0, 8192).find('\0') == std::string_view::npos) collect(text, options, result);
+  ::munmap(mapped, size);
+  return result;
+}
+
+// Standard input, streamed in 1 MiB chunks: constant memory whatever its size. (The inline allow
+// marker is honoured for files only: a stream's lines are not kept.)
+file_result scan_stream(std::istream& in, const scan_options& options) {
+  file_result result{"-", {}, {}};
+  scanner stream(options.rules);
+  std::vector<char> buffer(1 << 20);
+  const auto keep = [&](const finding& found) {
+    if (options.allowed_ids.contains(found.token_id())) return;
+    result.findings.push_back({found, std::string(found.token)});
+  };
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    stream.feed(std::string_view(buffer.data(), got), keep);
+  }
+  stream.finish(keep);
+  if (in.bad()) result.warning = "read error";
+  for (reported& entry : result.findings) entry.where.token = entry.token_text;
+  return result;
+}
+
+// Expands PATHs into files, in a stable order; directories recursively, without .git.
+std::vector<std::string> expand(const std::vector<std::string>& paths,
+                                std::vector<file_result>& problems) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code error;
+    if (path == "-") {
+      files.push_back(path);
+      continue;
+    }
+    const fs::file_status status = fs::status(path, error);
+    if (error || !fs::exists(status)) {
+      problems.push_back({path, {}, error ? error.message() : "no such file or directory"});
+      continue;
+    }
+    if (!fs::is_directory(status)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
+    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+      if (it->is_directory() && it->path().filename() == ".git") {
+        it.disable_recursion_pending();
+        continue;
+      }
+      std::error_code type_error;
+      if (it->is_regular_file(type_error)) {
+        found.push_back(it->path().string());
+      } else if (it->is_symlink(type_error) && !fs::exists(it->path(), type_error)) {
+        problems.push_back({it->path().string(), {}, "broken symbolic link"});
+      }
+    }
+    if (error) problems.push_back({path, {}, error.message()});
+    std::sort(found.begin(), found.end());
+    files.insert(files.end(), found.begin(), found.end());
+  }
+  return files;
+}
+
+void print_finding(std::ostream& out, output_format format, const file_result& file,
+                   const reported& entry, const scan_options& options, bool& first) {
+  const finding& found = entry.where;
+  const std::string_view shown = options.show_secret ? found.token : found.token_id();
+  if (format == output_format::text) {
+    out << file.path << ':' << found.line << ':' << found.column << ": "
+        << (found.type != nullptr ? found.token.substr(0, prefix_length) : "unregistered type")
+        << ' ' << shown << (options.show_secret ? "" : ".***") << '\n';
+    return;
+  }
+  boost::json::object object{
+      {"path", file.path},
+      {"offset", found.offset},
+      {"length", found.length},
+      {"line", found.line},
+      {"column", found.column},
+      {"type", found.token.substr(0, prefix_length)},
+      {"type_name",
+       found.type != nullptr ? boost::json::value(found.type->name) : boost::json::value(nullptr)},
+      {"token_id", found.token_id()},
+      {"bounded", found.bounded},
+      {"profile", to_string(options.rules)}};
+  if (options.show_secret) object["token"] = found.token;
+  if (format == output_format::json) out << (first ? "\n  " : ",\n  ");
+  out << boost::json::serialize(object);
+  if (format == output_format::jsonl) out << '\n';
+  first = false;
+}
+
+}  // namespace
+
+int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err) {
+  std::string profile_name = "documented";
+  std::string format_name = "text";
+  std::string max_size = "104857600";
+  std::string exit_code_text = "1";
+  std::string threads_text = "0";
+  std::vector<std::string> paths;
+  std::vector<std::string> allowed;
+  scan_options options;
+  po::options_description described("Options");
+  described.add_options()("help,h", "show this help and exit")(
+      "profile,p", po::value(&profile_name)->default_value(profile_name),
+      "documented, strict or family")(
+      "format,f", po::value(&format_name)->default_value(format_name), "text, json or jsonl")(
+      "show-secret", po::bool_switch(&options.show_secret), "print whole tokens, secrets included")(
+      "allow", po::value(&allowed)->composing(), "a token ID not to report (repeatable)")(
+      "max-size", po::value(&max_size)->default_value(max_size),
+      "skip files larger than this many bytes (0: no limit)")(
+      "exit-code", po::value(&exit_code_text)->default_value(exit_code_text),
+      "exit code when tokens are found")("threads,j",
+                                         po::value(&threads_text)->default_value(threads_text),
+                                         "files scanned at once (0: one per core)");
+  po::options_description hidden;
+  hidden.add_options()("path", po::value(&paths), "path");
+  po::options_description all;
+  all.add(described).add(hidden);
+  po::positional_options_description positional;
+  positional.add("path", -1);
+  po::variables_map values;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
+  po::notify(values);
+  if (values.count("help")) {
+    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << described;
+    return exit_ok;
+  }
+  options.rules = parse_profile(profile_name);
+  const output_format format =
+      parse_format(format_name, {output_format::text, output_format::json, output_format::jsonl});
+  options.max_size = parse_number(max_size, "max-size");
+  const std::uint64_t found_code = parse_number(exit_code_text, "exit-code");
+  if (found_code > 255) throw usage_error("--exit-code takes a number from 0 to 255");
+  std::uint64_t threads = parse_number(threads_text, "threads");
+  options.allowed_ids.insert(allowed.begin(), allowed.end());
+  if (paths.empty()) paths.push_back(".");
+
+  std::vector<file_result> problems;
+  const std::vector<std::string> files = expand(paths, problems);
+  std::vector<file_result> results(files.size());
+  // Files in parallel; results are printed in the order of `files`, so output is stable.
+  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      results[i] = files[i] == "-" ? scan_stream(in, options) : scan_file(files[i], options);
+    }
+  };
+  std::vector<std::jthread> workers;
+  for (std::uint64_t t = 1; t < std::min<std::uint64_t>(threads, files.size()); ++t)
+    workers.emplace_back(work);
+  work();
+  workers.clear();
+
+  bool incomplete = false;
+  for (const file_result& problem : problems) {
+    err << "dtoken scan: warning: " << problem.path << ": " << problem.warning << '\n';
+    incomplete = true;
+  }
+  std::size_t count = 0;
+  bool first = true;
+  if (format == output_format::json) out << '[';
+  for (const file_result& file : results) {
+    if (!file.warning.empty()) {
+      err << "dtoken scan: warning: " << file.path << ": " << file.warning << '\n';
+      incomplete = true;
+    }
+    for (const reported& entry : file.findings) {
+      print_finding(out, format, file, entry, options, first);
+      ++count;
+    }
+  }
+  if (format == output_format::json) out << (first ? "]\n" : "\n]\n");
+  if (incomplete) {
+    err << "dtoken scan: the scan is incomplete: some paths could not be read\n";
+    return exit_incomplete;
+  }
+  return count > 0 ? static_cast<int>(found_code) : exit_ok;
+}
+
+}  // namespace dtoken::cli
