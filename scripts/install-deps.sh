@@ -11,7 +11,9 @@ packages=(
   librapidcheck-dev libgtest-dev libbenchmark-dev libssl-dev
   # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one), and the
   # vectors/README.md examples in Python, JavaScript and Go; bc for bench/ scripts
-  python3 python3-jsonschema nodejs golang-go bc
+  python3 python3-jsonschema python3-yaml nodejs golang-go bc
+  # bench/ only: the scanners dtoken is measured against
+  libhyperscan-dev libpcre2-dev libre2-dev ripgrep time
 )
 
 missing=()

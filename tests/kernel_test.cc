@@ -85,6 +85,25 @@ TEST(kernel_test, documented_spans_agree_with_scalar) {
   }
 }
 
+TEST(kernel_test, prefix_searches_agree_with_scalar) {
+  std::mt19937_64 rng(3);
+  const auto kernels = wide_kernels();
+  std::string text;
+  for (int round = 0; round < 20000; ++round) {
+    // Mostly 'd', 't', '0' and near letters, so that partial prefixes abound.
+    text.assign(rng() % 300, 'x');
+    for (char& c : text) c = "dt0dt0dtx0d.\n"[rng() % 13];
+    for (std::size_t from = 0; from <= text.size(); from += 1 + rng() % 40) {
+      const std::size_t expected = scalar_kernel.find_prefix(text.data(), text.size(), from);
+      ASSERT_TRUE(expected == text.size() || text.compare(expected, 3, "dt0") == 0);
+      for (const kernel* k : kernels) {
+        ASSERT_EQ(k->find_prefix(text.data(), text.size(), from), expected)
+            << k->name << " from " << from << " in \"" << text << "\"";
+      }
+    }
+  }
+}
+
 TEST(kernel_test, every_kernel_validates_alike_under_every_profile) {
   std::mt19937_64 rng(7);
   std::vector<const kernel*> kernels = wide_kernels();

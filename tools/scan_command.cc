@@ -112,15 +112,15 @@ file_result scan_file(const std::string& path, const scan_options& options) {
   return result;
 }
 
-// Standard input, streamed in 1 MiB chunks: constant memory whatever its size. (The inline allow
-// marker is honoured for files only: a stream's lines are not kept.)
-file_result scan_stream(std::istream& in, const scan_options& options) {
+// Standard input, streamed in 1 MiB chunks and reported as it goes: constant memory whatever its
+// size. (The inline allow marker is honoured for files only: a stream's lines are not kept.)
+template <typename Report>
+file_result scan_stream(std::istream& in, const scan_options& options, Report&& report) {
   file_result result{"-", {}, {}};
   scanner stream(options.rules);
   std::vector<char> buffer(1 << 20);
   const auto keep = [&](const finding& found) {
-    if (options.allowed_ids.contains(found.token_id())) return;
-    result.findings.push_back({found, std::string(found.token)});
+    if (!options.allowed_ids.contains(found.token_id())) report(found);
   };
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -130,7 +130,6 @@ file_result scan_stream(std::istream& in, const scan_options& options) {
   }
   stream.finish(keep);
   if (in.bad()) result.warning = "read error";
-  for (reported& entry : result.findings) entry.where.token = entry.token_text;
   return result;
 }
 
@@ -174,18 +173,17 @@ std::vector<std::string> expand(const std::vector<std::string>& paths,
   return files;
 }
 
-void print_finding(std::ostream& out, output_format format, const file_result& file,
-                   const reported& entry, const scan_options& options, bool& first) {
-  const finding& found = entry.where;
+void print_finding(std::ostream& out, output_format format, std::string_view path,
+                   const finding& found, const scan_options& options, bool& first) {
   const std::string_view shown = options.show_secret ? found.token : found.token_id();
   if (format == output_format::text) {
-    out << file.path << ':' << found.line << ':' << found.column << ": "
+    out << path << ':' << found.line << ':' << found.column << ": "
         << (found.type != nullptr ? found.token.substr(0, prefix_length) : "unregistered type")
         << ' ' << shown << (options.show_secret ? "" : ".***") << '\n';
     return;
   }
   boost::json::object object{
-      {"path", file.path},
+      {"path", path},
       {"offset", found.offset},
       {"length", found.length},
       {"line", found.line},
@@ -253,19 +251,22 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   std::vector<file_result> problems;
   const std::vector<std::string> files = expand(paths, problems);
   std::vector<file_result> results(files.size());
-  // Files in parallel; results are printed in the order of `files`, so output is stable.
+  // Files in parallel, each into its own result; standard input is scanned after them, on this
+  // thread, and printed as it streams. Output follows the order of `files`.
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t i = next++; i < files.size(); i = next++) {
-      results[i] = files[i] == "-" ? scan_stream(in, options) : scan_file(files[i], options);
+      if (files[i] != "-") results[i] = scan_file(files[i], options);
     }
   };
-  std::vector<std::jthread> workers;
-  for (std::uint64_t t = 1; t < std::min<std::uint64_t>(threads, files.size()); ++t)
-    workers.emplace_back(work);
-  work();
-  workers.clear();
+  {
+    std::vector<std::jthread> workers;
+    for (std::uint64_t t = 1; t < std::min<std::uint64_t>(threads, files.size()); ++t) {
+      workers.emplace_back(work);
+    }
+    work();
+  }
 
   bool incomplete = false;
   for (const file_result& problem : problems) {
@@ -275,13 +276,20 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   std::size_t count = 0;
   bool first = true;
   if (format == output_format::json) out << '[';
-  for (const file_result& file : results) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (files[i] == "-") {
+      results[i] = scan_stream(in, options, [&](const finding& found) {
+        print_finding(out, format, "-", found, options, first);
+        ++count;
+      });
+    }
+    const file_result& file = results[i];
     if (!file.warning.empty()) {
       err << "dtoken scan: warning: " << file.path << ": " << file.warning << '\n';
       incomplete = true;
     }
     for (const reported& entry : file.findings) {
-      print_finding(out, format, file, entry, options, first);
+      print_finding(out, format, file.path, entry.where, options, first);
       ++count;
     }
   }

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "detail/char_class.h"
+#include "detail/kernel.h"
 
 namespace dtoken {
 namespace {
@@ -33,13 +34,15 @@ bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit);
 void scanner::count_lines(std::string_view window, std::uint64_t base,
                           std::uint64_t target) noexcept {
   if (target <= counted_) return;
-  const char* begin = window.data() + (counted_ - base);
-  const char* stop = window.data() + (target - base);
-  for (const char* at = begin; (at = static_cast<const char*>(std::memchr(
-                                    at, '\n', static_cast<std::size_t>(stop - at)))) != nullptr;
-       ++at) {
-    ++line_;
-    line_begin_ = base + static_cast<std::uint64_t>(at - window.data()) + 1;
+  const std::size_t begin = static_cast<std::size_t>(counted_ - base);
+  const std::size_t size = static_cast<std::size_t>(target - counted_);
+  // One vectorised pass counts the newlines; memrchr finds where the last line begins.
+  const char* bytes = window.data() + begin;
+  const auto newlines = static_cast<std::uint64_t>(std::count(bytes, bytes + size, '\n'));
+  if (newlines > 0) {
+    const auto* last = static_cast<const char*>(::memrchr(bytes, '\n', size));
+    line_ += newlines;
+    line_begin_ = counted_ + static_cast<std::uint64_t>(last - bytes) + 1;
   }
   counted_ = target;
 }

@@ -239,6 +239,12 @@ run scan-missing 2 "$dtoken" scan "$work/no-such-path"
 expect scan-missing "$err" "the scan is incomplete"
 run scan-bad-profile 2 "$dtoken" scan --profile loose "$tree"
 
+# --- the pre-commit hook: its entry, run as pre-commit runs it (entry + staged file names) ---
+entry=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[0]["entry"])' "$(dirname "$0")/../../.pre-commit-hooks.yaml")
+run pre-commit-hook 1 bash -c "PATH=\"$(dirname "$dtoken"):\$PATH\" $entry \"\$@\"" hook "$tree/src/config.yaml" "$tree/src/activegate.env"
+expect pre-commit-hook "$out" "dt0g02.4KWZO5EF"
+run pre-commit-hook-clean 0 bash -c "PATH=\"$(dirname "$dtoken"):\$PATH\" $entry \"\$@\"" hook "$tree/src/allowed.py"
+
 # --- redact ---
 printf 'a %s b\nsecond line %s\n' "$docs" "$activegate" >"$work/log"
 stdin="$work/log" run redact-filter 0 "$dtoken" redact

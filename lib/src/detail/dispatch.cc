@@ -17,8 +17,10 @@ const kernel& widest_kernel() noexcept {
 
 std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexcept;
 std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
+std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
 
-constinit const kernel detecting{"detecting", detect_span, detect_documented_span};
+constinit const kernel detecting{"detecting", detect_span, detect_documented_span,
+                                 detect_find_prefix};
 
 const kernel& activate() noexcept {
   const kernel& chosen = widest_kernel();
@@ -32,6 +34,10 @@ std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexc
 
 std::size_t detect_documented_span(const char* data, std::size_t size) noexcept {
   return activate().documented_span(data, size);
+}
+
+std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
+  return activate().find_prefix(data, size, from);
 }
 
 }  // namespace

@@ -23,9 +23,16 @@ struct kernel {
   // The number of leading bytes of [data, data + size), at most 96, that agree position by
   // position with the documented regex dt0[a-zA-Z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}.
   std::size_t (*documented_span)(const char* data, std::size_t size) noexcept;
+
+  // The first index i >= from with "dt0" at [i, i + 3) inside [data, data + size), or size.
+  // The scanner's search: every token starts with "dt0".
+  std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from) noexcept;
 };
 
 extern const kernel scalar_kernel;
+
+// The scalar search, which the wide kernels use for the bytes after their last full block.
+std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
 
 // nullptr when the CPU (or the compiler) lacks the instruction set.
 const kernel* avx2_kernel() noexcept;

@@ -1,4 +1,5 @@
 #include <array>
+#include <cstring>
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
@@ -49,6 +50,17 @@ std::size_t scalar_documented_span(const char* data, std::size_t size) noexcept 
 
 }  // namespace
 
-const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span};
+std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
+  while (from + 3 <= size) {
+    const auto* d = static_cast<const char*>(std::memchr(data + from, 'd', size - 2 - from));
+    if (d == nullptr) break;
+    const auto at = static_cast<std::size_t>(d - data);
+    if (d[1] == 't' && d[2] == '0') return at;
+    from = at + 1;
+  }
+  return size;
+}
+
+const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span, scalar_find_prefix};
 
 }  // namespace dtoken::detail

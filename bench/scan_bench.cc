@@ -1,0 +1,231 @@
+// Scanning speed: dtoken's scanner against Hyperscan, PCRE2 with JIT, RE2 and Boost.Regex on the
+// published regex, and memchr for a byte that never occurs (the memory-bandwidth limit), over one
+// deterministic corpus of source-code-like and log-like text with planted tokens and near misses,
+// in one run. Every engine must report the same number of matches before any is timed.
+//
+//   build/gcc/bench/scan_bench                     (256 MiB corpus)
+//   build/gcc/bench/scan_bench --corpus_mib=1024   (any size)
+#include <benchmark/benchmark.h>
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <boost/regex.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <random>
+#include <string>
+
+#include "dtoken/fixtures.h"
+#include "dtoken/generate.h"
+#include "dtoken/scan.h"
+
+namespace {
+
+constexpr const char* published_regex = R"(dt0[a-zA-Z]{1}[0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})";
+std::size_t corpus_mib = 256;
+
+// Lines of code and logs, some with "dt0" near misses, and a token every few kilobytes.
+std::string make_corpus(std::size_t bytes) {
+  std::mt19937_64 rng(2026);
+  const char* filler[] = {
+      "2026-11-28T12:00:00.123Z INFO  [worker-7] GET "
+      "/api/v2/metrics?metricSelector=builtin:host.cpu "
+      "status=200 duration=12ms\n",
+      "    const std::string value = compute(index, offset) + std::to_string(count);\n",
+      "2026-11-28T12:00:00.456Z WARN  [http] retrying request to "
+      "https://abc12345.live.dynatrace.com "
+      "(attempt 2 of 5)\n",
+      "  if (token.starts_with(\"dt0c01.\") && token.size() == 96) { return check(token); }\n",
+      "export PATH=/usr/local/bin:$PATH  # see README\n",
+      "{\"timestamp\":1764331200000,\"level\":\"debug\",\"message\":\"cache "
+      "hit\",\"key\":\"k-88812\"}\n",
+  };
+  std::string corpus;
+  corpus.reserve(bytes + 4096);
+  std::array<char, dtoken::max_token_length> token{};
+  const auto& types = dtoken::token_types();
+  for (std::uint64_t index = 0; corpus.size() < bytes; ++index) {
+    for (int line = 0; line < 40; ++line) corpus += filler[rng() % std::size(filler)];
+    const auto& type = types[index % types.size()];
+    const std::size_t length =
+        dtoken::generate(type, dtoken::token_source::deterministic(7, "bench"), index, token, true);
+    const std::string_view generated(token.data(), length);
+    corpus +=
+        dtoken::embed(generated, static_cast<dtoken::syntax>(index % dtoken::syntax_count)).text;
+    if (index % 3 == 0) corpus += dtoken::near_misses(generated)[index % 4].candidate + "\n";
+  }
+  corpus.resize(bytes);
+  return corpus;
+}
+
+const std::string& corpus() {
+  static const std::string text = make_corpus(corpus_mib << 20);
+  return text;
+}
+
+std::size_t count_dtoken(const std::string& text) {
+  std::size_t found = 0;
+  dtoken::scan(text, dtoken::profile::documented, [&found](const dtoken::finding&) { ++found; });
+  return found;
+}
+
+struct hyperscan_engine {
+  hs_database_t* database = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  hyperscan_engine() {
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile(published_regex, HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &database,
+                   &error) != HS_SUCCESS ||
+        hs_alloc_scratch(database, &scratch) != HS_SUCCESS) {
+      std::fprintf(stderr, "hyperscan: %s\n", error != nullptr ? error->message : "scratch");
+      std::exit(1);
+    }
+  }
+  std::size_t count(const std::string& text) const {
+    std::size_t found = 0;
+    hs_scan(
+        database, text.data(), static_cast<unsigned>(text.size()), 0, scratch,
+        [](unsigned, unsigned long long, unsigned long long, unsigned, void* context) {
+          ++*static_cast<std::size_t*>(context);
+          return 0;
+        },
+        &found);
+    return found;
+  }
+};
+
+struct pcre2_engine {
+  pcre2_code* code = nullptr;
+  pcre2_match_data* match = nullptr;
+  pcre2_engine() {
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(published_regex), PCRE2_ZERO_TERMINATED, 0,
+                         &error, &offset, nullptr);
+    if (code == nullptr || pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0) {
+      std::fprintf(stderr, "pcre2: cannot compile with JIT\n");
+      std::exit(1);
+    }
+    match = pcre2_match_data_create_from_pattern(code, nullptr);
+  }
+  std::size_t count(const std::string& text) const {
+    std::size_t found = 0;
+    PCRE2_SIZE start = 0;
+    const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
+    while (pcre2_jit_match(code, subject, text.size(), start, 0, match, nullptr) > 0) {
+      ++found;
+      start = pcre2_get_ovector_pointer(match)[1];
+    }
+    return found;
+  }
+};
+
+std::size_t count_re2(const std::string& text) {
+  static const re2::RE2 pattern(published_regex);
+  re2::StringPiece input(text);
+  std::size_t found = 0;
+  while (re2::RE2::FindAndConsume(&input, pattern)) ++found;
+  return found;
+}
+
+std::size_t count_boost(const std::string& text) {
+  static const boost::regex pattern(published_regex);
+  return static_cast<std::size_t>(
+      std::distance(boost::cregex_iterator(text.data(), text.data() + text.size(), pattern),
+                    boost::cregex_iterator()));
+}
+
+template <typename Count>
+void run(benchmark::State& state, Count count) {
+  const std::string& text = corpus();
+  for (auto _ : state) benchmark::DoNotOptimize(count(text));
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+
+class ratio_reporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (!run.error_occurred && run.run_type == Run::RT_Iteration) {
+        gib_per_second_[run.run_name.function_name] =
+            static_cast<double>(corpus().size()) / (run.GetAdjustedRealTime() * 1e-9) / (1 << 30);
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  void print() const {
+    const auto rate = [this](const char* name) {
+      const auto it = gib_per_second_.find(name);
+      return it == gib_per_second_.end() ? 0.0 : it->second;
+    };
+    std::printf("\n%-14s %10s %12s %14s\n", "engine", "GiB/s", "x memchr", "x Hyperscan");
+    for (const auto& [name, speed] : gib_per_second_) {
+      std::printf("%-14s %10.2f %12.2f %14.2f\n", name.c_str(), speed, speed / rate("memchr"),
+                  speed / rate("hyperscan"));
+    }
+  }
+
+ private:
+  std::map<std::string, double> gib_per_second_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Our own flags, removed before Google Benchmark sees the arguments. --write_corpus=PATH
+  // writes the corpus to PATH and exits (bench/scan_cli.sh times the command line on it).
+  const char* corpus_path = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    const bool size_flag = std::strncmp(argv[i], "--corpus_mib=", 13) == 0;
+    const bool write_flag = std::strncmp(argv[i], "--write_corpus=", 15) == 0;
+    if (!size_flag && !write_flag) continue;
+    if (size_flag) corpus_mib = std::strtoull(argv[i] + 13, nullptr, 10);
+    if (write_flag) corpus_path = argv[i] + 15;
+    for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+    --argc;
+    --i;
+  }
+  if (corpus_path != nullptr) {
+    std::FILE* out = std::fopen(corpus_path, "wb");
+    const bool written =
+        out != nullptr && std::fwrite(corpus().data(), 1, corpus().size(), out) == corpus().size();
+    if (out != nullptr) std::fclose(out);
+    return written ? 0 : 1;
+  }
+  static const hyperscan_engine hyperscan;
+  static const pcre2_engine pcre2;
+  const std::size_t expected = count_dtoken(corpus());
+  const std::size_t counts[] = {hyperscan.count(corpus()), pcre2.count(corpus()),
+                                count_re2(corpus()), count_boost(corpus())};
+  for (const std::size_t count : counts) {
+    if (count != expected) {
+      std::fprintf(stderr, "engines disagree: dtoken %zu, another %zu\n", expected, count);
+      return 1;
+    }
+  }
+  std::printf("corpus: %zu MiB, %zu tokens found by every engine\n", corpus_mib, expected);
+  benchmark::RegisterBenchmark("dtoken", [](benchmark::State& s) { run(s, count_dtoken); });
+  benchmark::RegisterBenchmark("hyperscan", [](benchmark::State& s) {
+    run(s, [](const std::string& t) { return hyperscan.count(t); });
+  });
+  benchmark::RegisterBenchmark("pcre2_jit", [](benchmark::State& s) {
+    run(s, [](const std::string& t) { return pcre2.count(t); });
+  });
+  benchmark::RegisterBenchmark("re2", [](benchmark::State& s) { run(s, count_re2); });
+  benchmark::RegisterBenchmark("boost_regex", [](benchmark::State& s) { run(s, count_boost); });
+  benchmark::RegisterBenchmark("memchr", [](benchmark::State& s) {
+    run(s, [](const std::string& t) { return std::memchr(t.data(), '\x01', t.size()) != nullptr; });
+  });
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  ratio_reporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  reporter.print();
+  benchmark::Shutdown();
+  return 0;
+}
