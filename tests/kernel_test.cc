@@ -3,6 +3,7 @@
 // lacks is reported, not silently passed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -100,6 +101,25 @@ TEST(kernel_test, prefix_searches_agree_with_scalar) {
         ASSERT_EQ(k->find_prefix(text.data(), text.size(), from), expected)
             << k->name << " from " << from << " in \"" << text << "\"";
       }
+    }
+  }
+}
+
+TEST(kernel_test, newline_counts_agree_with_scalar) {
+  std::mt19937_64 rng(10);
+  const auto kernels = wide_kernels();
+  for (int round = 0; round < 20000; ++round) {
+    std::string text = random_text(rng, rng() % 700);
+    for (char& c : text) {
+      if (rng() % 9 == 0) c = '\n';
+    }
+    const std::size_t from = text.empty() ? 0 : rng() % text.size();
+    const std::size_t expected =
+        scalar_kernel.count_newlines(text.data() + from, text.size() - from);
+    ASSERT_EQ(expected, static_cast<std::size_t>(std::count(
+                            text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), '\n')));
+    for (const kernel* k : kernels) {
+      ASSERT_EQ(k->count_newlines(text.data() + from, text.size() - from), expected) << k->name;
     }
   }
 }

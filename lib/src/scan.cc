@@ -36,9 +36,10 @@ void scanner::count_lines(std::string_view window, std::uint64_t base,
   if (target <= counted_) return;
   const std::size_t begin = static_cast<std::size_t>(counted_ - base);
   const std::size_t size = static_cast<std::size_t>(target - counted_);
-  // One vectorised pass counts the newlines; memrchr finds where the last line begins.
+  // The kernel counts the newlines; memrchr finds where the last line begins.
   const char* bytes = window.data() + begin;
-  const auto newlines = static_cast<std::uint64_t>(std::count(bytes, bytes + size, '\n'));
+  const auto newlines =
+      static_cast<std::uint64_t>(detail::active_kernel().count_newlines(bytes, size));
   if (newlines > 0) {
     const auto* last = static_cast<const char*>(::memrchr(bytes, '\n', size));
     line_ += newlines;
@@ -52,9 +53,10 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
                                  void* context) noexcept {
   std::size_t at = std::max<std::uint64_t>(from, resume_ > base ? resume_ - base : 0);
   while (at < limit) {
-    const std::size_t start =
-        window.substr(0, std::min(window.size(), limit + magic.size() - 1)).find(magic, at);
-    if (start == std::string_view::npos || start >= limit) break;
+    // Every token starts with "dt0"; the kernel finds the next one at memory speed.
+    const std::size_t searched = std::min(window.size(), limit + magic.size() - 1);
+    const std::size_t start = detail::active_kernel().find_prefix(window.data(), searched, at);
+    if (start >= limit || start == searched) break;
     if (!at_end && start + held_back > window.size()) return start;
     const std::size_t length = token_at(window.substr(start), rules_);
     if (length == 0) {

@@ -18,9 +18,10 @@ const kernel& widest_kernel() noexcept {
 std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexcept;
 std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
 std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
+std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
 
 constinit const kernel detecting{"detecting", detect_span, detect_documented_span,
-                                 detect_find_prefix};
+                                 detect_find_prefix, detect_count_newlines};
 
 const kernel& activate() noexcept {
   const kernel& chosen = widest_kernel();
@@ -38,6 +39,10 @@ std::size_t detect_documented_span(const char* data, std::size_t size) noexcept 
 
 std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
   return activate().find_prefix(data, size, from);
+}
+
+std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept {
+  return activate().count_newlines(data, size);
 }
 
 }  // namespace

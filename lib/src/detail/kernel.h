@@ -27,12 +27,16 @@ struct kernel {
   // The first index i >= from with "dt0" at [i, i + 3) inside [data, data + size), or size.
   // The scanner's search: every token starts with "dt0".
   std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from) noexcept;
+
+  // The number of '\n' bytes in [data, data + size): the scanner's line numbers.
+  std::size_t (*count_newlines)(const char* data, std::size_t size) noexcept;
 };
 
 extern const kernel scalar_kernel;
 
 // The scalar search, which the wide kernels use for the bytes after their last full block.
 std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
+std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept;
 
 // nullptr when the CPU (or the compiler) lacks the instruction set.
 const kernel* avx2_kernel() noexcept;

@@ -119,7 +119,18 @@ DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size,
   return scalar_find_prefix(data, size, at);
 }
 
-const kernel avx2{"avx2", avx2_span, avx2_documented_span, avx2_find_prefix};
+DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) noexcept {
+  const __m256i newline = _mm256_set1_epi8('\n');
+  std::size_t count = 0;
+  std::size_t at = 0;
+  for (; at + 32 <= size; at += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + at));
+    count += static_cast<std::size_t>(std::popcount(bits(_mm256_cmpeq_epi8(v, newline))));
+  }
+  return count + scalar_count_newlines(data + at, size - at);
+}
+
+const kernel avx2{"avx2", avx2_span, avx2_documented_span, avx2_find_prefix, avx2_count_newlines};
 
 }  // namespace
 #endif

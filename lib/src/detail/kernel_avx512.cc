@@ -130,7 +130,21 @@ DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size,
   return scalar_find_prefix(data, size, at);
 }
 
-const kernel avx512{"avx512", avx512_span, avx512_documented_span, avx512_find_prefix};
+DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t size) noexcept {
+  const __m512i newline = _mm512_set1_epi8('\n');
+  std::size_t count = 0;
+  std::size_t at = 0;
+  for (; at + 64 <= size; at += 64) {
+    count += static_cast<std::size_t>(
+        std::popcount(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(data + at), newline)));
+  }
+  const __m512i tail = _mm512_maskz_loadu_epi8(first_bytes(size - at), data + at);
+  return count + static_cast<std::size_t>(
+                     std::popcount(_mm512_cmpeq_epi8_mask(tail, newline) & first_bytes(size - at)));
+}
+
+const kernel avx512{"avx512", avx512_span, avx512_documented_span, avx512_find_prefix,
+                    avx512_count_newlines};
 
 }  // namespace
 #endif

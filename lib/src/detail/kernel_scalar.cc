@@ -61,6 +61,13 @@ std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t f
   return size;
 }
 
-const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span, scalar_find_prefix};
+std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < size; ++i) count += data[i] == '\n' ? 1 : 0;
+  return count;
+}
+
+const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span, scalar_find_prefix,
+                           scalar_count_newlines};
 
 }  // namespace dtoken::detail
