@@ -54,6 +54,7 @@ struct file_result {
   std::string path;
   std::vector<reported> findings;
   std::string warning;  // non-empty: the file could not be scanned
+  std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
 };
 
 // Whether the line around [offset, offset + length) of `text` carries the inline allow marker.
@@ -77,7 +78,7 @@ void collect(std::string_view text, const scan_options& options, file_result& re
 
 // Scans one regular file, memory-mapped.
 file_result scan_file(const std::string& path, const scan_options& options) {
-  file_result result{path, {}, {}};
+  file_result result{path, {}, {}, {}};
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     result.warning = std::strerror(errno);
@@ -92,7 +93,8 @@ file_result scan_file(const std::string& path, const scan_options& options) {
   const auto size = static_cast<std::size_t>(info.st_size);
   if (options.max_size != 0 && size > options.max_size) {
     ::close(fd);
-    return result;  // skipped by size, not an error
+    result.note = "skipped: " + std::to_string(size) + " bytes, over --max-size";
+    return result;
   }
   if (size == 0) {
     ::close(fd);
@@ -116,7 +118,7 @@ file_result scan_file(const std::string& path, const scan_options& options) {
 // size. (The inline allow marker is honoured for files only: a stream's lines are not kept.)
 template <typename Report>
 file_result scan_stream(std::istream& in, const scan_options& options, Report&& report) {
-  file_result result{"-", {}, {}};
+  file_result result{"-", {}, {}, {}};
   scanner stream(options.rules);
   std::vector<char> buffer(1 << 20);
   const auto keep = [&](const finding& found) {
@@ -145,7 +147,7 @@ std::vector<std::string> expand(const std::vector<std::string>& paths,
     }
     const fs::file_status status = fs::status(path, error);
     if (error || !fs::exists(status)) {
-      problems.push_back({path, {}, error ? error.message() : "no such file or directory"});
+      problems.push_back({path, {}, error ? error.message() : "no such file or directory", {}});
       continue;
     }
     if (!fs::is_directory(status)) {
@@ -163,10 +165,10 @@ std::vector<std::string> expand(const std::vector<std::string>& paths,
       if (it->is_regular_file(type_error)) {
         found.push_back(it->path().string());
       } else if (it->is_symlink(type_error) && !fs::exists(it->path(), type_error)) {
-        problems.push_back({it->path().string(), {}, "broken symbolic link"});
+        problems.push_back({it->path().string(), {}, "broken symbolic link", {}});
       }
     }
-    if (error) problems.push_back({path, {}, error.message()});
+    if (error) problems.push_back({path, {}, error.message(), {}});
     std::sort(found.begin(), found.end());
     files.insert(files.end(), found.begin(), found.end());
   }
@@ -206,7 +208,7 @@ void print_finding(std::ostream& out, output_format format, std::string_view pat
 int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string profile_name = "documented";
   std::string format_name = "text";
-  std::string max_size = "104857600";
+  std::string max_size = "0";
   std::string exit_code_text = "1";
   std::string threads_text = "0";
   std::vector<std::string> paths;
@@ -284,6 +286,7 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
       });
     }
     const file_result& file = results[i];
+    if (!file.note.empty()) err << "dtoken scan: note: " << file.path << ": " << file.note << '\n';
     if (!file.warning.empty()) {
       err << "dtoken scan: warning: " << file.path << ": " << file.warning << '\n';
       incomplete = true;

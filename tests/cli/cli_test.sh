@@ -224,6 +224,7 @@ expect scan-show-secret "$out" "$secret"
 run scan-exit-code 7 "$dtoken" scan --exit-code 7 "$tree"
 run scan-allow 0 "$dtoken" scan --allow dt0s01.ST2EY72KQINMH574WMNVI7YN "$tree"
 run scan-max-size 0 "$dtoken" scan --max-size 10 "$tree"
+expect scan-max-size-note "$err" "note: $tree/src/config.yaml: skipped:"
 run scan-clean 0 "$dtoken" scan "$tree/bin"
 printf '%s\n' "$docs" >"$work/stdin-token"
 stdin="$work/stdin-token" run scan-stdin 1 "$dtoken" scan -
