@@ -86,17 +86,32 @@ TEST(kernel_test, documented_spans_agree_with_scalar) {
   }
 }
 
+// The scalar search, checked against the definition: a candidate has "dt0", '.' at 6, an
+// alphanumeric byte at 7, and all 8 bytes inside the buffer.
+std::size_t reference_candidate(std::string_view text, std::size_t from) {
+  for (std::size_t i = from; i + 8 <= text.size(); ++i) {
+    const char c = text[i + 7];
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (text.compare(i, 3, "dt0") == 0 && text[i + 6] == '.' && alnum) return i;
+  }
+  return text.size();
+}
+
 TEST(kernel_test, prefix_searches_agree_with_scalar) {
   std::mt19937_64 rng(3);
   const auto kernels = wide_kernels();
   std::string text;
   for (int round = 0; round < 20000; ++round) {
-    // Mostly 'd', 't', '0' and near letters, so that partial prefixes abound.
-    text.assign(rng() % 300, 'x');
-    for (char& c : text) c = "dt0dt0dtx0d.\n"[rng() % 13];
+    // Pieces of candidates and near misses, so that partial prefixes abound.
+    text.clear();
+    while (text.size() < rng() % 300) {
+      static constexpr std::string_view pieces[] = {
+          "dt0c01.A", "dt0c01.\"", "dt0", "d", "t0", ".", "xx", "dt0s02.z", "\n", "A", "dt0a01."};
+      text += pieces[rng() % std::size(pieces)];
+    }
     for (std::size_t from = 0; from <= text.size(); from += 1 + rng() % 40) {
       const std::size_t expected = scalar_kernel.find_prefix(text.data(), text.size(), from);
-      ASSERT_TRUE(expected == text.size() || text.compare(expected, 3, "dt0") == 0);
+      ASSERT_EQ(expected, reference_candidate(text, from)) << "scalar, \"" << text << "\"";
       for (const kernel* k : kernels) {
         ASSERT_EQ(k->find_prefix(text.data(), text.size(), from), expected)
             << k->name << " from " << from << " in \"" << text << "\"";

@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::size_t longest_token = 96;
 constexpr std::size_t shortest_token = 80;
-constexpr std::string_view magic = "dt0";
+constexpr std::size_t candidate_bytes = 8;  // what find_prefix() looks at
 
 // The length of the token the profile accepts at the start of `rest`, or 0.
 std::size_t token_at(std::string_view rest, profile rules) noexcept {
@@ -54,7 +54,9 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
   std::size_t at = std::max<std::uint64_t>(from, resume_ > base ? resume_ - base : 0);
   while (at < limit) {
     // Every token starts with "dt0"; the kernel finds the next one at memory speed.
-    const std::size_t searched = std::min(window.size(), limit + magic.size() - 1);
+    // A candidate needs its first 8 bytes in view; one closer to the end of the window is left
+    // to the held-back rescan (or cannot be a token, at the end of the input).
+    const std::size_t searched = std::min(window.size(), limit + candidate_bytes - 1);
     const std::size_t start = detail::active_kernel().find_prefix(window.data(), searched, at);
     if (start >= limit || start == searched) break;
     if (!at_end && start + held_back > window.size()) return start;
@@ -116,8 +118,15 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
     scan_window(window, carry_base_, 0, carry_size_ + 1, false, sink, context);
     count_lines(window, carry_base_, chunk_base);
   }
-  scan_window(chunk, chunk_base, carry_size_ > 0 ? 1 : 0, chunk.size(), false, sink, context);
-  count_lines(chunk, chunk_base, std::max(counted_, end_ - longest_token));
+  // The chunk in blocks: search a block, then count its newlines while it is still in cache, so
+  // that memory is read once. (A token may run past its block: the window is the whole chunk.)
+  constexpr std::size_t block = 64 * 1024;
+  const std::uint64_t settled = end_ - longest_token;
+  for (std::size_t begin = carry_size_ > 0 ? 1 : 0; begin < chunk.size(); begin += block) {
+    const std::size_t stop = std::min(chunk.size(), begin + block);
+    scan_window(chunk, chunk_base, begin, stop, false, sink, context);
+    count_lines(chunk, chunk_base, std::max(counted_, std::min(chunk_base + stop, settled)));
+  }
   keep_tail(chunk, chunk_base);
 }
 

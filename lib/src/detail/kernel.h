@@ -24,8 +24,9 @@ struct kernel {
   // position with the documented regex dt0[a-zA-Z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}.
   std::size_t (*documented_span)(const char* data, std::size_t size) noexcept;
 
-  // The first index i >= from with "dt0" at [i, i + 3) inside [data, data + size), or size.
-  // The scanner's search: every token starts with "dt0".
+  // The first index i >= from where a token can start: i + 8 <= size, "dt0" at [i, i + 3), '.' at
+  // i + 6 and an ASCII letter or digit at i + 7 (every token of every profile has that shape);
+  // size if there is none. The scanner's search.
   std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from) noexcept;
 
   // The number of '\n' bytes in [data, data + size): the scanner's line numbers.

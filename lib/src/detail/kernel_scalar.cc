@@ -51,11 +51,11 @@ std::size_t scalar_documented_span(const char* data, std::size_t size) noexcept 
 }  // namespace
 
 std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
-  while (from + 3 <= size) {
-    const auto* d = static_cast<const char*>(std::memchr(data + from, 'd', size - 2 - from));
+  while (from + 8 <= size) {
+    const auto* d = static_cast<const char*>(std::memchr(data + from, 'd', size - 7 - from));
     if (d == nullptr) break;
     const auto at = static_cast<std::size_t>(d - data);
-    if (d[1] == 't' && d[2] == '0') return at;
+    if (d[1] == 't' && d[2] == '0' && d[6] == '.' && has_class(d[7], alnum_bit)) return at;
     from = at + 1;
   }
   return size;
