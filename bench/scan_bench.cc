@@ -33,17 +33,15 @@ std::size_t corpus_mib = 256;
 std::string make_corpus(std::size_t bytes) {
   std::mt19937_64 rng(2026);
   const char* filler[] = {
-      "2026-11-28T12:00:00.123Z INFO  [worker-7] GET "
-      "/api/v2/metrics?metricSelector=builtin:host.cpu "
-      "status=200 duration=12ms\n",
+      ("2026-11-28T12:00:00.123Z INFO  [worker-7] GET "
+       "/api/v2/metrics?metricSelector=builtin:host.cpu status=200 duration=12ms\n"),
       "    const std::string value = compute(index, offset) + std::to_string(count);\n",
-      "2026-11-28T12:00:00.456Z WARN  [http] retrying request to "
-      "https://abc12345.live.dynatrace.com "
-      "(attempt 2 of 5)\n",
+      ("2026-11-28T12:00:00.456Z WARN  [http] retrying request to "
+       "https://abc12345.live.dynatrace.com (attempt 2 of 5)\n"),
       "  if (token.starts_with(\"dt0c01.\") && token.size() == 96) { return check(token); }\n",
       "export PATH=/usr/local/bin:$PATH  # see README\n",
-      "{\"timestamp\":1764331200000,\"level\":\"debug\",\"message\":\"cache "
-      "hit\",\"key\":\"k-88812\"}\n",
+      ("{\"timestamp\":1764331200000,\"level\":\"debug\",\"message\":\"cache hit\","
+       "\"key\":\"k-88812\"}\n"),
   };
   std::string corpus;
   corpus.reserve(bytes + 4096);
