@@ -43,31 +43,8 @@ std::string expected_output(std::string_view text, redact_mode mode, std::size_t
   return out;
 }
 
-std::string planted_text() {
-  std::string text;
-  const std::size_t pieces = *rc::gen::inRange<std::size_t>(0, 30);
-  for (std::size_t i = 0; i < pieces; ++i) {
-    switch (*rc::gen::inRange(0, 4)) {
-      case 0:
-        text += *test::documented_token();
-        break;
-      case 1:
-        text += test::near_miss(*test::documented_token());
-        break;
-      case 2:
-        text += *rc::gen::container<std::string>(
-            rc::gen::elementOf(std::string_view("ab dt0.\n=XYZ09")));
-        break;
-      default:
-        text += '\n';
-        break;
-    }
-  }
-  return text;
-}
-
 RC_GTEST_PROP(redact_property, masks_exactly_the_found_tokens_for_every_chunking, ()) {
-  const std::string text = planted_text();
+  const std::string text = test::planted_text();
   const auto mode = *rc::gen::element(redact_mode::mask_secret, redact_mode::mask_token);
   std::size_t count = 0;
   const std::string expected = expected_output(text, mode, &count);

@@ -104,39 +104,8 @@ std::vector<found_token> brute_force_findings(std::string_view text, profile rul
 const std::vector<std::vector<std::size_t>> chunkings = {
     {1}, {2}, {3}, {63}, {64}, {65}, {4096}, {127, 128, 129, 1, 200}};
 
-// Text with planted tokens of every shape, near misses, glued tokens and newlines. Draws values
-// with operator*, so it runs inside a property only.
-std::string planted_text() {
-  std::string text;
-  const std::size_t pieces = *rc::gen::inRange<std::size_t>(0, 40);
-  for (std::size_t i = 0; i < pieces; ++i) {
-    switch (*rc::gen::inRange(0, 6)) {
-      case 0:
-        text += *test::documented_token();
-        break;
-      case 1:
-        text += *test::family_token();
-        break;
-      case 2:
-        text += test::near_miss(*test::documented_token());
-        break;
-      case 3:
-        text += *rc::gen::container<std::string>(
-            rc::gen::elementOf(std::string_view("ab dt0.\n\"=:XYZ019")));
-        break;
-      case 4:
-        text += '\n';
-        break;
-      default:
-        text += "dt0c01.";
-        break;
-    }
-  }
-  return text;
-}
-
 RC_GTEST_PROP(scan_property, documented_agrees_with_boost_regex_for_every_chunking, ()) {
-  const std::string text = planted_text();
+  const std::string text = test::planted_text();
   const auto expected = regex_findings(text);
   for (const auto& sizes : chunkings)
     RC_ASSERT(scan_chunked(text, profile::documented, sizes) == expected);
@@ -145,7 +114,7 @@ RC_GTEST_PROP(scan_property, documented_agrees_with_boost_regex_for_every_chunki
 }
 
 RC_GTEST_PROP(scan_property, strict_and_family_agree_with_the_validator, ()) {
-  std::string text = planted_text();
+  std::string text = test::planted_text();
   text += *test::token_of(**test::registered_type());
   for (const profile rules : {profile::strict, profile::family}) {
     const auto expected = brute_force_findings(text, rules);

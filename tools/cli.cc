@@ -1,10 +1,34 @@
 #include "cli.h"
 
+#include "dtoken/version.h"
+
 #include <algorithm>
 #include <charconv>
 #include <limits>
 
 namespace dtoken::cli {
+
+bool parse_arguments(const arguments& args,
+                     const boost::program_options::options_description& options,
+                     std::vector<std::string>* operands, std::string_view usage,
+                     std::ostream& out) {
+  namespace po = boost::program_options;
+  po::options_description all;
+  all.add(options);
+  po::positional_options_description positional;
+  if (operands != nullptr) {
+    all.add_options()("operand", po::value(operands), "");
+    positional.add("operand", -1);
+  }
+  po::variables_map values;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
+  po::notify(values);
+  if (values.count("help")) {
+    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
+    return false;
+  }
+  return true;
+}
 
 std::uint64_t parse_number(const std::string& text, std::string_view option) {
   std::uint64_t value = 0;

@@ -3,6 +3,7 @@
 #define DTOKEN_TOOLS_CLI_H
 
 #include <boost/json.hpp>
+#include <boost/program_options.hpp>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,14 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err);
 int run_vectors(const arguments& args, std::ostream& out, std::ostream& err);
 int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
 int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err);
+
+// Parses a command's arguments into the variables bound in `options`; the bare arguments go to
+// `operands` (when given). Returns false after printing the version, `usage` and `options` for
+// --help (which `options` must declare); throws boost::program_options::error on a bad command
+// line.
+bool parse_arguments(const arguments& args,
+                     const boost::program_options::options_description& options,
+                     std::vector<std::string>* operands, std::string_view usage, std::ostream& out);
 
 // A non-negative decimal number for option `option`, or a usage_error. Boost's own conversion
 // takes "-5" for an unsigned option and wraps it to 2^64 - 5; this refuses signs and overflow.

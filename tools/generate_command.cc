@@ -116,18 +116,13 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
                               "write each token inside a file of this syntax")(
       "format,f", po::value(&request.format)->default_value(request.format),
       "text, json, jsonl, csv or env");
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(options).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
-    std::string syntaxes;
-    for (std::size_t i = 0; i < syntax_count; ++i) {
-      syntaxes += (i ? ", " : "") + std::string(to_string(static_cast<syntax>(i)));
-    }
-    out << "\nSyntaxes for --embed: " << syntaxes << '\n';
-    return exit_ok;
+  std::string usage_text = usage;
+  usage_text += "\nSyntaxes for --embed:";
+  for (std::size_t i = 0; i < syntax_count; ++i) {
+    usage_text.append(" ").append(to_string(static_cast<syntax>(i)));
   }
+  usage_text += "\n";
+  if (!parse_arguments(args, options, nullptr, usage_text, out)) return exit_ok;
 
   request.count = parse_number(count, "count");
   request.seed = parse_number(seed, "seed");

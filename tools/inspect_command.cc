@@ -126,20 +126,7 @@ int run_inspect(const arguments& args, std::ostream& out) {
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "format,f", po::value(&format_name)->default_value("text"), "text or json");
-  po::options_description hidden;
-  hidden.add_options()("token", po::value(&tokens), "the token");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("token", -1);
-
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
-    return exit_ok;
-  }
+  if (!parse_arguments(args, options, &tokens, usage, out)) return exit_ok;
   const output_format format =
       parse_format(format_name, {output_format::text, output_format::json});
   if (tokens.size() != 1) {

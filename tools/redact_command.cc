@@ -119,19 +119,7 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
                                       "mask_secret or mask_token")(
       "line-buffered", po::bool_switch(&line_buffered), "write each line as soon as it is read")(
       "in-place,i", po::bool_switch(&in_place), "rewrite each FILE atomically");
-  po::options_description hidden;
-  hidden.add_options()("file", po::value(&files), "file");
-  po::options_description all;
-  all.add(described).add(hidden);
-  po::positional_options_description positional;
-  positional.add("file", -1);
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << described;
-    return exit_ok;
-  }
+  if (!parse_arguments(args, described, &files, usage, out)) return exit_ok;
   const profile rules = parse_profile(profile_name);
   const auto mode = redact_mode_from_string(mode_name);
   if (!mode)

@@ -227,19 +227,7 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
       "exit code when tokens are found")("threads,j",
                                          po::value(&threads_text)->default_value(threads_text),
                                          "files scanned at once (0: one per core)");
-  po::options_description hidden;
-  hidden.add_options()("path", po::value(&paths), "path");
-  po::options_description all;
-  all.add(described).add(hidden);
-  po::positional_options_description positional;
-  positional.add("path", -1);
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << described;
-    return exit_ok;
-  }
+  if (!parse_arguments(args, described, &paths, usage, out)) return exit_ok;
   options.rules = parse_profile(profile_name);
   const output_format format =
       parse_format(format_name, {output_format::text, output_format::json, output_format::jsonl});

@@ -126,29 +126,17 @@ int run_validate(const arguments& args, std::istream& in, std::ostream& out, std
       "documented (the published regex), strict (a known type's exact shape) or family (every "
       "real shape)")("format,f", po::value(&format_name)->default_value("text"),
                      "text, json (one array) or jsonl (one object per line)");
-  po::options_description hidden;
-  hidden.add_options()("token", po::value<std::vector<std::string>>(), "candidate");
-  po::options_description all;
-  all.add(options).add(hidden);
-  po::positional_options_description positional;
-  positional.add("token", -1);
-
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
-    return exit_ok;
-  }
+  std::vector<std::string> tokens;
+  if (!parse_arguments(args, options, &tokens, usage, out)) return exit_ok;
   const profile rules = parse_profile(profile_name);
   const output_format format =
       parse_format(format_name, {output_format::text, output_format::json, output_format::jsonl});
 
   reporter report(out, rules, format);
   report.begin();
-  if (values.count("token")) {
+  if (!tokens.empty()) {
     std::size_t number = 0;
-    for (const std::string& token : values["token"].as<std::vector<std::string>>()) {
+    for (const std::string& token : tokens) {
       report.report("argument", ++number, token);
     }
   } else {

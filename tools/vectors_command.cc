@@ -222,13 +222,7 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   options.add_options()("help,h", "show this help and exit")(
       "out,o", po::value(&directory)->default_value(directory), "directory to write")(
       "seed,s", po::value(&seed_text)->default_value(seed_text), "seed of every token");
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(options).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    out << "dtoken " DTOKEN_VERSION_STRING "\n" << usage << '\n' << options;
-    return exit_ok;
-  }
+  if (!parse_arguments(args, options, nullptr, usage, out)) return exit_ok;
   const std::uint64_t seed = parse_number(seed_text, "seed");
 
   std::vector<vector_file> files;

@@ -154,6 +154,37 @@ inline std::string near_miss(std::string text) {
   return text;
 }
 
+// Text with planted tokens of every shape, near misses, glued tokens and newlines. Draws values
+// with operator*, so it runs inside a property only.
+inline std::string planted_text() {
+  std::string text;
+  const std::size_t pieces = *rc::gen::inRange<std::size_t>(0, 40);
+  for (std::size_t i = 0; i < pieces; ++i) {
+    switch (*rc::gen::inRange(0, 6)) {
+      case 0:
+        text += *documented_token();
+        break;
+      case 1:
+        text += *family_token();
+        break;
+      case 2:
+        text += near_miss(*documented_token());
+        break;
+      case 3:
+        text += *rc::gen::container<std::string>(
+            rc::gen::elementOf(std::string_view("ab dt0.\n\"=:XYZ019")));
+        break;
+      case 4:
+        text += '\n';
+        break;
+      default:
+        text += "dt0c01.";
+        break;
+    }
+  }
+  return text;
+}
+
 }  // namespace dtoken::test
 
 #endif  // DTOKEN_TESTS_SUPPORT_TOKEN_GEN_H
