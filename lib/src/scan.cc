@@ -118,8 +118,10 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
     scan_window(window, carry_base_, 0, carry_size_ + 1, false, sink, context);
     count_lines(window, carry_base_, chunk_base);
   }
-  // The chunk in blocks: search a block, then count its newlines while it is still in cache, so
-  // that memory is read once. (A token may run past its block: the window is the whole chunk.)
+  // The chunk in blocks: search a block, then count its newlines while it is still in cache.
+  // (A token may run past its block: the window is the whole chunk.) On the benchmark corpus this
+  // measured the same as one search pass and one counting pass; it keeps huge mapped files from
+  // being read from memory twice.
   constexpr std::size_t block = 64 * 1024;
   const std::uint64_t settled = end_ - longest_token;
   for (std::size_t begin = carry_size_ > 0 ? 1 : 0; begin < chunk.size(); begin += block) {
