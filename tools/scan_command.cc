@@ -26,9 +26,10 @@ namespace {
 constexpr const char* usage =
     "Usage: dtoken scan [--profile P] [--format text|json|jsonl] [--show-secret] [PATH ...]\n"
     "\n"
-    "Finds tokens in each PATH: a file, a directory (recursively, skipping .git, binary files and\n"
-    "files over --max-size), or - for standard input. Without PATH it scans the current "
-    "directory.\n"
+    "Finds tokens in each PATH: a file, a directory (recursively, skipping .git and binary "
+    "files),\n"
+    "or - for standard input. Without PATH it scans the current directory. --max-size skips\n"
+    "larger files, each with a note.\n"
     "Prints each finding with path, line, column, type and token ID; never the secret unless\n"
     "--show-secret. A finding on a line that contains 'dtoken:allow', or whose token ID is given\n"
     "with --allow, is not reported.\n"
