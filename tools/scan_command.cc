@@ -57,9 +57,30 @@ struct file_result {
   std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
 };
 
+// The line of `text` around the token at [at, at + length), and whether all of it is in `text`:
+// it begins after a '\n' (or at text[0] when `text_starts_line`) and ends before a '\n' (or at the
+// end of `text` when `text_ends_line`).
+struct line_view {
+  std::string_view line;
+  bool complete;
+};
+line_view line_around(std::string_view text, std::size_t at, std::size_t length,
+                      bool text_starts_line, bool text_ends_line) {
+  const std::size_t line_break = text.rfind('\n', at);
+  const std::size_t line_end = text.find('\n', at + length);
+  const std::size_t begin = line_break == std::string_view::npos ? 0 : line_break + 1;
+  const std::size_t end = line_end == std::string_view::npos ? text.size() : line_end;
+  const bool complete = (line_break != std::string_view::npos || text_starts_line) &&
+                        (line_end != std::string_view::npos || text_ends_line);
+  return {text.substr(begin, end - begin), complete};
+}
+
+bool has_allow_marker(std::string_view line) {
+  return line.find("dtoken:allow") != std::string_view::npos;
+}
+
 // Whether the line of the finding at [offset, offset + length) of the open file carries the
-// inline allow marker. Reads up to 4 KiB on either side of the token: the marker is looked for on
-// that much of its line.
+// inline allow marker, read from the file: up to 4 KiB of the line on either side of the token.
 bool allowed_inline(int fd, std::uint64_t offset, std::size_t length) {
   constexpr std::uint64_t reach = 4096;
   const std::uint64_t begin = offset > reach ? offset - reach : 0;
@@ -67,12 +88,8 @@ bool allowed_inline(int fd, std::uint64_t offset, std::size_t length) {
   const ssize_t got = ::pread(fd, around.data(), around.size(), static_cast<off_t>(begin));
   if (got <= 0) return false;
   around.resize(static_cast<std::size_t>(got));
-  const std::size_t at = static_cast<std::size_t>(offset - begin);
-  const std::size_t line_break = around.rfind('\n', at);
-  const std::size_t line_begin = line_break == std::string::npos ? 0 : line_break + 1;
-  const std::size_t line_end = std::min(around.find('\n', at + length), around.size());
-  return std::string_view(around).substr(line_begin, line_end - line_begin).find("dtoken:allow") !=
-         std::string_view::npos;
+  return has_allow_marker(
+      line_around(around, static_cast<std::size_t>(offset - begin), length, true, true).line);
 }
 
 // Scans one file, read in 1 MiB blocks through the streaming scanner. (Reading measured faster
@@ -107,22 +124,13 @@ file_result scan_file(const std::string& path, const scan_options& options) {
     if (options.allowed_ids.contains(found.token_id())) return;
     // The finding's line is usually inside the block just read; else read it from the file.
     const std::uint64_t at = found.offset - block_base;
-    if (found.offset >= block_base && at + found.length <= block.size()) {
-      const std::size_t line_break = block.rfind('\n', static_cast<std::size_t>(at));
-      const std::size_t line_end = block.find('\n', static_cast<std::size_t>(at) + found.length);
-      if ((line_break != std::string_view::npos || block_base == 0) &&
-          line_end != std::string_view::npos) {
-        const std::size_t line_begin = line_break == std::string_view::npos ? 0 : line_break + 1;
-        if (block.substr(line_begin, line_end - line_begin).find("dtoken:allow") !=
-            std::string_view::npos) {
-          return;
-        }
-        result.findings.push_back({found, std::string(found.token)});
-        return;
-      }
-    }
-    if (allowed_inline(fd, found.offset, found.length)) return;
-    result.findings.push_back({found, std::string(found.token)});
+    const bool in_block = found.offset >= block_base && at + found.length <= block.size();
+    const line_view line = in_block ? line_around(block, static_cast<std::size_t>(at), found.length,
+                                                  block_base == 0, false)
+                                    : line_view{{}, false};
+    const bool allowed = line.complete ? has_allow_marker(line.line)
+                                       : allowed_inline(fd, found.offset, found.length);
+    if (!allowed) result.findings.push_back({found, std::string(found.token)});
   };
   bool first_block = true;
   for (;;) {
