@@ -22,6 +22,12 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/dtoken-config-version.cma
 install(FILES ${PROJECT_BINARY_DIR}/dtoken-config.cmake ${PROJECT_BINARY_DIR}/dtoken-config-version.cmake
         DESTINATION ${DTOKEN_CMAKE_DIR})
 
+# A static libdtoken needs libcrypto on every link line; a shared one only privately.
+if(BUILD_SHARED_LIBS)
+  set(DTOKEN_PC_REQUIRES Requires.private)
+else()
+  set(DTOKEN_PC_REQUIRES Requires)
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/dtoken.pc.in ${PROJECT_BINARY_DIR}/dtoken.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/dtoken.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 

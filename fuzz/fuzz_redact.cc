@@ -1,12 +1,12 @@
-// Fuzzes the redactor with oracles: chunked and whole-input redaction give the same output; the
-// output is as long as the input; outside the tokens the scanner finds nothing changes; inside,
-// the masked bytes are all '*', so no secret survives.
+// Fuzzes the redactor with oracles, in each mode: chunked and whole-input redaction give the same
+// output; it is the input with each finding of the scanner's masked part replaced ('*' bytes, or
+// the digest), so nothing else changes and no secret survives; the masking modes keep the length.
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "dtoken/redact.h"
 
@@ -38,24 +38,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace dtoken;
   if (size < 2 || size > 8192) return 0;
   const auto rules = static_cast<profile>(data[0] % profile_count);
-  const auto mode = (data[0] & 0x80) != 0 ? redact_mode::mask_token : redact_mode::mask_secret;
+  const auto mode = (data[0] & 0x80) != 0   ? redact_mode::mask_token
+                    : (data[0] & 0x40) != 0 ? redact_mode::digest
+                                            : redact_mode::mask_secret;
   const std::size_t chunk = 1 + data[1] % 200;
   const std::string_view text(reinterpret_cast<const char*>(data + 2), size - 2);
 
   const std::string whole = redact_in_chunks(text, rules, mode, text.size() + 1);
   if (redact_in_chunks(text, rules, mode, chunk) != whole) fail("chunked output differs", text);
-  if (whole.size() != text.size()) fail("output length differs from input length", text);
 
-  std::vector<bool> masked(text.size(), false);
+  // The expected output: the input with each finding's masked part replaced.
+  std::string expected;
+  std::size_t copied = 0;
   scan(text, rules, [&](const finding& found) {
     const std::size_t end = static_cast<std::size_t>(found.offset) + found.length;
     const std::size_t from = mode == redact_mode::mask_token
                                  ? static_cast<std::size_t>(found.offset)
                                  : end - secret_length;
-    for (std::size_t i = from; i < end; ++i) masked[i] = true;
+    expected.append(text.substr(copied, from - copied));
+    std::array<char, digest_length> digest{};
+    if (mode == redact_mode::digest) {
+      if (!secret_digest(found.token, digest)) fail("no digest", text);
+      expected.append(digest.data(), digest.size());
+    } else {
+      expected.append(end - from, '*');
+    }
+    copied = end;
   });
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (masked[i] ? whole[i] != '*' : whole[i] != text[i]) fail("a byte is wrong", text);
+  expected.append(text.substr(copied));
+  if (whole != expected) fail("the output is not the input with each finding masked", text);
+  if (mode != redact_mode::digest && whole.size() != text.size()) {
+    fail("output length differs from input length", text);
   }
   return 0;
 }

@@ -21,11 +21,24 @@ for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
   [ "$status" = "installed" ] || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm comes with NodeSource's nodejs; Debian's own nodejs needs Debian's npm package beside it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-echo "install-deps: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -ne 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The npm packages of the tests (tests/node/package-lock.json), installed again when the lock
+# file changes. npm does not run install scripts here, so the multitool is made executable below.
+node_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/node" && pwd)
+if ! cmp -s "$node_dir/package-lock.json" "$node_dir/node_modules/.dtoken-lock"; then
+  echo "install-deps: npm ci in tests/node"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$node_dir/package-lock.json" "$node_dir/node_modules/.dtoken-lock"
+fi
+chmod u+x "$node_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <openssl/evp.h>
+
+#include <array>
 #include <boost/regex.hpp>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -28,24 +32,49 @@ std::string redacted(std::string_view text, redact_mode mode, std::size_t chunk,
   return out;
 }
 
+// "sha256:" and the first 16 hex digits of SHA-256(token), computed here with OpenSSL's streaming
+// interface, apart from the library's one-shot call.
+std::string digest_of(std::string_view token) {
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
+  unsigned int size = 0;
+  EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
+  for (const char byte : token) EVP_DigestUpdate(context, &byte, 1);
+  EVP_DigestFinal_ex(context, hash.data(), &size);
+  EVP_MD_CTX_free(context);
+  char hex[3];
+  std::string out = "sha256:";
+  for (std::size_t i = 0; i < 8; ++i) {
+    std::snprintf(hex, sizeof hex, "%02x", hash[i]);
+    out += hex;
+  }
+  return out;
+}
+
 // The input with every regex match masked as `mode` says.
 std::string expected_output(std::string_view text, redact_mode mode, std::size_t* count) {
   static const boost::regex published{std::string(test::published_regex)};
-  std::string out(text);
+  std::string out;
+  std::size_t copied = 0;
   *count = 0;
   for (boost::cregex_iterator it(text.data(), text.data() + text.size(), published), end; it != end;
        ++it) {
     const auto offset = static_cast<std::size_t>(it->position());
     const std::size_t from = mode == redact_mode::mask_token ? offset : offset + 96 - 64;
-    for (std::size_t i = from; i < offset + 96; ++i) out[i] = '*';
+    out.append(text.substr(copied, from - copied));
+    out.append(mode == redact_mode::digest ? digest_of(text.substr(offset, 96))
+                                           : std::string(offset + 96 - from, '*'));
+    copied = offset + 96;
     ++*count;
   }
+  out.append(text.substr(copied));
   return out;
 }
 
 RC_GTEST_PROP(redact_property, masks_exactly_the_found_tokens_for_every_chunking, ()) {
   const std::string text = test::planted_text();
-  const auto mode = *rc::gen::element(redact_mode::mask_secret, redact_mode::mask_token);
+  const auto mode =
+      *rc::gen::element(redact_mode::mask_secret, redact_mode::mask_token, redact_mode::digest);
   std::size_t count = 0;
   const std::string expected = expected_output(text, mode, &count);
   for (const std::size_t chunk :
@@ -66,6 +95,9 @@ TEST(redact_test, keeps_the_token_id_and_hides_the_secret) {
       out, "GET /api?Api-Token=dt0s01.ST2EY72KQINMH574WMNVI7YN." + std::string(64, '*') + "&x=1\n");
   EXPECT_EQ(redacted(line, redact_mode::mask_token, 1000),
             "GET /api?Api-Token=" + std::string(96, '*') + "&x=1\n");
+  // The digest is SHA-256 of the whole token, as Python's hashlib.sha256 gives it.
+  EXPECT_EQ(redacted(line, redact_mode::digest, 7),
+            "GET /api?Api-Token=dt0s01.ST2EY72KQINMH574WMNVI7YN.sha256:9154e2e6fbfb1e50&x=1\n");
 }
 
 TEST(redact_test, many_tokens_in_one_chunk) {
@@ -84,7 +116,8 @@ TEST(redact_test, many_tokens_in_one_chunk) {
 
 TEST(redact_test, modes_have_names) {
   EXPECT_EQ(redact_mode_from_string(to_string(redact_mode::mask_token)), redact_mode::mask_token);
-  EXPECT_EQ(redact_mode_from_string("digest"), std::nullopt);
+  EXPECT_EQ(redact_mode_from_string(to_string(redact_mode::digest)), redact_mode::digest);
+  EXPECT_EQ(redact_mode_from_string("hash"), std::nullopt);
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 
 #include "dtoken/version.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <limits>
 
@@ -51,7 +54,8 @@ output_format parse_format(const std::string& name, std::initializer_list<output
   static constexpr std::pair<std::string_view, output_format> names[] = {
       {"text", output_format::text},
       {"json", output_format::json},
-      {"jsonl", output_format::jsonl}};
+      {"jsonl", output_format::jsonl},
+      {"sarif", output_format::sarif}};
   std::string choices;
   for (const auto& [format_name, format] : names) {
     if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) continue;
@@ -59,6 +63,21 @@ output_format parse_format(const std::string& name, std::initializer_list<output
     choices += (choices.empty() ? "" : ", ") + std::string(format_name);
   }
   throw usage_error("unknown format '" + name + "' (choose " + choices + ")");
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text;
+  for (unsigned int i = 0; i < size; ++i) {
+    text += hex[digest[i] >> 4];
+    text += hex[digest[i] & 15];
+  }
+  return text;
 }
 
 std::string display_form(std::string_view candidate, std::size_t reveal, std::size_t limit) {

@@ -53,8 +53,11 @@ std::uint64_t parse_number(const std::string& text, std::string_view option);
 profile parse_profile(const std::string& name);
 
 // Output formats shared by the commands; each command says which it accepts.
-enum class output_format { text, json, jsonl };
+enum class output_format { text, json, jsonl, sarif };
 output_format parse_format(const std::string& name, std::initializer_list<output_format> allowed);
+
+// Lower-case hex of the SHA-256 of `bytes` (OpenSSL's libcrypto).
+std::string sha256_hex(std::string_view bytes);
 
 // The candidate as a person may see it: secret bytes (everything after a second '.') become '*',
 // bytes that are not printable ASCII become '?', and the text is cut at `limit` bytes. The byte

@@ -23,12 +23,14 @@ namespace dtoken::cli {
 namespace {
 
 constexpr const char* usage =
-    "Usage: dtoken redact [--profile P] [--mode mask_secret|mask_token] [--line-buffered]\n"
+    "Usage: dtoken redact [--profile P] [--mode mask_secret|mask_token|digest] [--line-buffered]\n"
     "                     [--in-place] [FILE ...]\n"
     "\n"
     "Masks every token in standard input (or each FILE) and writes the result to standard output.\n"
     "mask_secret (the default) keeps the token ID and turns each secret byte into '*'; mask_token\n"
-    "masks the whole token. Nothing else changes, and the output is as long as the input.\n"
+    "masks the whole token; digest keeps the token ID and replaces the secret with sha256: and\n"
+    "16 hex digits of the token's SHA-256, the same for the same token in every log. Nothing\n"
+    "else changes; with mask_secret and mask_token the output is as long as the input.\n"
     "--line-buffered writes each line as soon as it is read (for tail -f app.log | dtoken "
     "redact).\n"
     "--in-place rewrites each FILE atomically: a temporary file beside it, fsync, then rename, so "
@@ -116,14 +118,15 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
   described.add_options()("help,h", "show this help and exit")(
       "profile,p", po::value(&profile_name)->default_value(profile_name),
       "documented, strict or family")("mode,m", po::value(&mode_name)->default_value(mode_name),
-                                      "mask_secret or mask_token")(
+                                      "mask_secret, mask_token or digest")(
       "line-buffered", po::bool_switch(&line_buffered), "write each line as soon as it is read")(
       "in-place,i", po::bool_switch(&in_place), "rewrite each FILE atomically");
   if (!parse_arguments(args, described, &files, usage, out)) return exit_ok;
   const profile rules = parse_profile(profile_name);
   const auto mode = redact_mode_from_string(mode_name);
   if (!mode)
-    throw usage_error("unknown mode '" + mode_name + "' (choose mask_secret or mask_token)");
+    throw usage_error("unknown mode '" + mode_name +
+                      "' (choose mask_secret, mask_token or digest)");
   if (in_place && files.empty()) throw usage_error("--in-place needs at least one FILE");
 
   if (files.empty()) {

@@ -7,7 +7,7 @@
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <cstring>
-#include <filesystem>
+#include <deque>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -16,23 +16,27 @@
 #include "cli.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
+#include "progress.h"
+#include "scan_paths.h"
+#include "scan_report.h"
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
 
 namespace dtoken::cli {
 namespace {
 
 constexpr const char* usage =
-    "Usage: dtoken scan [--profile P] [--format text|json|jsonl] [--show-secret] [PATH ...]\n"
+    "Usage: dtoken scan [--profile P] [--format text|json|jsonl|sarif] [--show-secret]\n"
+    "                   [--baseline FILE] [--write-baseline FILE] [--allow TOKEN_ID]... [PATH "
+    "...]\n"
     "\n"
-    "Finds tokens in each PATH: a file, a directory (recursively, skipping .git and binary "
-    "files),\n"
-    "or - for standard input. Without PATH it scans the current directory. --max-size skips\n"
-    "larger files, each with a note.\n"
+    "Finds tokens in each PATH: a file, a directory (recursively, skipping .git, binary files\n"
+    "and what .gitignore ignores), or - for standard input. Without PATH it scans the current\n"
+    "directory. --max-size skips larger files, each with a note.\n"
     "Prints each finding with path, line, column, type and token ID; never the secret unless\n"
-    "--show-secret. A finding on a line that contains 'dtoken:allow', or whose token ID is given\n"
-    "with --allow, is not reported.\n"
+    "--show-secret. Not reported: a finding on a line with 'dtoken:allow' within 4 KiB of the\n"
+    "token, one whose token ID is given with --allow, and one whose fingerprint is in the\n"
+    "--baseline file. --write-baseline records every finding (but the allowed) as known.\n"
     "\n"
     "Exit codes: 0 nothing found, 1 tokens found (--exit-code changes it), 2 usage error or an\n"
     "incomplete scan (a path could not be read: each gets a warning on stderr, the scan goes "
@@ -40,9 +44,9 @@ constexpr const char* usage =
 
 struct scan_options {
   profile rules = profile::documented;
-  bool show_secret = false;
   std::uint64_t max_size = 0;
   std::set<std::string, std::less<>> allowed_ids;
+  progress_meter* progress = nullptr;
 };
 
 struct reported {
@@ -57,22 +61,29 @@ struct file_result {
   std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
 };
 
-// The line of `text` around the token at [at, at + length), and whether all of it is in `text`:
-// it begins after a '\n' (or at text[0] when `text_starts_line`) and ends before a '\n' (or at the
-// end of `text` when `text_ends_line`).
+// How far from the token, on its line, the inline allow marker is looked for.
+constexpr std::size_t allow_reach = 4096;
+
+// The part of the line of `text` around the token at [at, at + length) that lies within
+// allow_reach bytes of it, and whether all of that part is in `text`: the part ends at a '\n' or
+// at the reach on each side (or at the ends of `text` when `text_starts_line` or
+// `text_ends_line` says the line does too).
 struct line_view {
-  std::string_view line;
+  std::string_view part;
   bool complete;
 };
 line_view line_around(std::string_view text, std::size_t at, std::size_t length,
                       bool text_starts_line, bool text_ends_line) {
-  const std::size_t line_break = text.rfind('\n', at);
-  const std::size_t line_end = text.find('\n', at + length);
-  const std::size_t begin = line_break == std::string_view::npos ? 0 : line_break + 1;
-  const std::size_t end = line_end == std::string_view::npos ? text.size() : line_end;
-  const bool complete = (line_break != std::string_view::npos || text_starts_line) &&
-                        (line_end != std::string_view::npos || text_ends_line);
-  return {text.substr(begin, end - begin), complete};
+  const std::size_t from = at > allow_reach ? at - allow_reach : 0;
+  const std::size_t to = std::min(text.size(), at + length + allow_reach);
+  const std::size_t line_break = text.substr(from, at - from).rfind('\n');
+  const std::size_t line_end = text.substr(at + length, to - at - length).find('\n');
+  const std::size_t begin = line_break == std::string_view::npos ? from : from + line_break + 1;
+  const std::size_t end = line_end == std::string_view::npos ? to : at + length + line_end;
+  const bool start_known = line_break != std::string_view::npos || from > 0 || text_starts_line;
+  const bool end_known =
+      line_end != std::string_view::npos || to == at + length + allow_reach || text_ends_line;
+  return {text.substr(begin, end - begin), start_known && end_known};
 }
 
 bool has_allow_marker(std::string_view line) {
@@ -80,16 +91,15 @@ bool has_allow_marker(std::string_view line) {
 }
 
 // Whether the line of the finding at [offset, offset + length) of the open file carries the
-// inline allow marker, read from the file: up to 4 KiB of the line on either side of the token.
+// inline allow marker, read from the file.
 bool allowed_inline(int fd, std::uint64_t offset, std::size_t length) {
-  constexpr std::uint64_t reach = 4096;
-  const std::uint64_t begin = offset > reach ? offset - reach : 0;
-  std::string around(static_cast<std::size_t>(offset - begin) + length + reach, '\0');
+  const std::uint64_t begin = offset > allow_reach ? offset - allow_reach : 0;
+  std::string around(static_cast<std::size_t>(offset - begin) + length + allow_reach, '\0');
   const ssize_t got = ::pread(fd, around.data(), around.size(), static_cast<off_t>(begin));
   if (got <= 0) return false;
   around.resize(static_cast<std::size_t>(got));
   return has_allow_marker(
-      line_around(around, static_cast<std::size_t>(offset - begin), length, true, true).line);
+      line_around(around, static_cast<std::size_t>(offset - begin), length, begin == 0, true).part);
 }
 
 // Scans one file, read in 1 MiB blocks through the streaming scanner. (Reading measured faster
@@ -128,7 +138,7 @@ file_result scan_file(const std::string& path, const scan_options& options) {
     const line_view line = in_block ? line_around(block, static_cast<std::size_t>(at), found.length,
                                                   block_base == 0, false)
                                     : line_view{{}, false};
-    const bool allowed = line.complete ? has_allow_marker(line.line)
+    const bool allowed = line.complete ? has_allow_marker(line.part)
                                        : allowed_inline(fd, found.offset, found.length);
     if (!allowed) result.findings.push_back({found, std::string(found.token)});
   };
@@ -149,6 +159,7 @@ file_result scan_file(const std::string& path, const scan_options& options) {
     }
     first_block = false;
     stream.feed(block, keep);
+    if (options.progress != nullptr) options.progress->add_bytes(block.size());
   }
   stream.finish(keep);
   ::close(fd);
@@ -156,93 +167,91 @@ file_result scan_file(const std::string& path, const scan_options& options) {
   return result;
 }
 
-// Standard input, streamed in 1 MiB chunks and reported as it goes: constant memory whatever its
-// size. (The inline allow marker is honoured for files only: a stream's lines are not kept.)
+// Holds each finding of a stream until the part of its line within allow_reach of it has been
+// read, then passes on those without the inline allow marker, in order. It keeps the stream's
+// last bytes: from allow_reach before the oldest pending finding, or before the end, whichever
+// is earlier; so its memory is bounded by the chunk size plus a few KiB.
+class stream_allow_filter {
+ public:
+  // Takes a finding reported during feed() or finish() of the scanner.
+  void hold(const finding& found) { pending_.push_back({found, std::string(found.token)}); }
+
+  // The chunk just fed to the scanner: passes on the findings that are now settled.
+  template <typename Emit>
+  void settle(std::string_view chunk, bool at_end, Emit&& emit) {
+    window_.append(chunk);
+    while (!pending_.empty()) {
+      reported& next = pending_.front();
+      const line_view line =
+          line_around(window_, static_cast<std::size_t>(next.where.offset - window_base_),
+                      next.where.length, window_base_ == 0, at_end);
+      if (!line.complete) break;
+      if (!has_allow_marker(line.part)) {
+        next.where.token = next.token_text;
+        emit(next.where);
+      }
+      pending_.pop_front();
+    }
+    // Keep what a pending or a future finding may still need (a future one starts at most 97
+    // bytes before the end).
+    const std::uint64_t end = window_base_ + window_.size();
+    std::uint64_t keep_from = end > allow_reach + 128 ? end - allow_reach - 128 : 0;
+    if (!pending_.empty()) {
+      const std::uint64_t first = pending_.front().where.offset;
+      keep_from = std::min(keep_from, first > allow_reach ? first - allow_reach : 0);
+    }
+    if (keep_from > window_base_) {
+      window_.erase(0, static_cast<std::size_t>(keep_from - window_base_));
+      window_base_ = keep_from;
+    }
+  }
+
+ private:
+  std::deque<reported> pending_;
+  std::string window_;
+  std::uint64_t window_base_ = 0;  // the stream offset of window_[0]
+};
+
+// Reads what is available, up to `buffer.size()` bytes: from standard input directly (so that a
+// pipe's data is scanned as it comes, not once 1 MiB has arrived), else from `in`.
+std::size_t read_some(std::istream& in, std::vector<char>& buffer, bool& failed) {
+  if (&in == &std::cin) {
+    for (;;) {
+      const ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+      if (got < 0 && errno == EINTR) continue;
+      failed = got < 0;
+      return got > 0 ? static_cast<std::size_t>(got) : 0;
+    }
+  }
+  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  failed = in.bad();
+  return static_cast<std::size_t>(in.gcount());
+}
+
+// Standard input, streamed in chunks of up to 1 MiB and reported as it goes: constant memory
+// whatever its size. A finding is reported once its line (within allow_reach) has been read.
 template <typename Report>
 file_result scan_stream(std::istream& in, const scan_options& options, Report&& report) {
   file_result result{"-", {}, {}, {}};
   scanner stream(options.rules);
+  stream_allow_filter filter;
   std::vector<char> buffer(1 << 20);
-  const auto keep = [&](const finding& found) {
-    if (!options.allowed_ids.contains(found.token_id())) report(found);
+  const auto hold = [&](const finding& found) {
+    if (!options.allowed_ids.contains(found.token_id())) filter.hold(found);
   };
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
+  bool failed = false;
+  for (;;) {
+    const std::size_t got = read_some(in, buffer, failed);
     if (got == 0) break;
-    stream.feed(std::string_view(buffer.data(), got), keep);
+    const std::string_view chunk(buffer.data(), got);
+    stream.feed(chunk, hold);
+    filter.settle(chunk, false, report);
+    if (options.progress != nullptr) options.progress->add_bytes(got);
   }
-  stream.finish(keep);
-  if (in.bad()) result.warning = "read error";
+  stream.finish(hold);
+  filter.settle({}, true, report);
+  if (failed) result.warning = "read error";
   return result;
-}
-
-// Expands PATHs into files, in a stable order; directories recursively, without .git.
-std::vector<std::string> expand(const std::vector<std::string>& paths,
-                                std::vector<file_result>& problems) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    std::error_code error;
-    if (path == "-") {
-      files.push_back(path);
-      continue;
-    }
-    const fs::file_status status = fs::status(path, error);
-    if (error || !fs::exists(status)) {
-      problems.push_back({path, {}, error ? error.message() : "no such file or directory", {}});
-      continue;
-    }
-    if (!fs::is_directory(status)) {
-      files.push_back(path);
-      continue;
-    }
-    std::vector<std::string> found;
-    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, error);
-    for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-      if (it->is_directory() && it->path().filename() == ".git") {
-        it.disable_recursion_pending();
-        continue;
-      }
-      std::error_code type_error;
-      if (it->is_regular_file(type_error)) {
-        found.push_back(it->path().string());
-      } else if (it->is_symlink(type_error) && !fs::exists(it->path(), type_error)) {
-        problems.push_back({it->path().string(), {}, "broken symbolic link", {}});
-      }
-    }
-    if (error) problems.push_back({path, {}, error.message(), {}});
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
-void print_finding(std::ostream& out, output_format format, std::string_view path,
-                   const finding& found, const scan_options& options, bool& first) {
-  const std::string_view shown = options.show_secret ? found.token : found.token_id();
-  if (format == output_format::text) {
-    out << path << ':' << found.line << ':' << found.column << ": "
-        << (found.type != nullptr ? found.token.substr(0, prefix_length) : "unregistered type")
-        << ' ' << shown << (options.show_secret ? "" : ".***") << '\n';
-    return;
-  }
-  boost::json::object object{
-      {"path", path},
-      {"offset", found.offset},
-      {"length", found.length},
-      {"line", found.line},
-      {"column", found.column},
-      {"type", found.token.substr(0, prefix_length)},
-      {"type_name",
-       found.type != nullptr ? boost::json::value(found.type->name) : boost::json::value(nullptr)},
-      {"token_id", found.token_id()},
-      {"bounded", found.bounded},
-      {"profile", to_string(options.rules)}};
-  if (options.show_secret) object["token"] = found.token;
-  if (format == output_format::json) out << (first ? "\n  " : ",\n  ");
-  out << boost::json::serialize(object);
-  if (format == output_format::jsonl) out << '\n';
-  first = false;
 }
 
 }  // namespace
@@ -253,66 +262,99 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   std::string max_size = "0";
   std::string exit_code_text = "1";
   std::string threads_text = "0";
+  std::string progress_name = "auto";
+  std::string baseline_path;
+  std::string write_baseline_path;
+  bool show_secret = false;
+  bool no_ignore = false;
   std::vector<std::string> paths;
   std::vector<std::string> allowed;
   scan_options options;
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
       "profile,p", po::value(&profile_name)->default_value(profile_name),
-      "documented, strict or family")(
-      "format,f", po::value(&format_name)->default_value(format_name), "text, json or jsonl")(
-      "show-secret", po::bool_switch(&options.show_secret), "print whole tokens, secrets included")(
+      "documented, strict or family")("format,f",
+                                      po::value(&format_name)->default_value(format_name),
+                                      "text, json, jsonl or sarif (SARIF 2.1.0)")(
+      "show-secret", po::bool_switch(&show_secret), "print whole tokens, secrets included")(
       "allow", po::value(&allowed)->composing(), "a token ID not to report (repeatable)")(
+      "baseline", po::value(&baseline_path),
+      "do not report findings whose fingerprint is in FILE (a baseline or a SARIF log)")(
+      "write-baseline", po::value(&write_baseline_path),
+      "write every finding's fingerprint to FILE, as known findings")(
+      "no-ignore", po::bool_switch(&no_ignore), "scan what .gitignore ignores too")(
       "max-size", po::value(&max_size)->default_value(max_size),
       "skip files larger than this many bytes (0: no limit)")(
       "exit-code", po::value(&exit_code_text)->default_value(exit_code_text),
-      "exit code when tokens are found")("threads,j",
-                                         po::value(&threads_text)->default_value(threads_text),
-                                         "files scanned at once (0: one per core)");
+      "exit code when tokens are found")(
+      "progress", po::value(&progress_name)->default_value(progress_name),
+      "auto (on a terminal, for scans over a second), always or never")(
+      "threads,j", po::value(&threads_text)->default_value(threads_text),
+      "files scanned at once (0: one per core)");
   if (!parse_arguments(args, described, &paths, usage, out)) return exit_ok;
   options.rules = parse_profile(profile_name);
-  const output_format format =
-      parse_format(format_name, {output_format::text, output_format::json, output_format::jsonl});
+  const output_format format = parse_format(
+      format_name,
+      {output_format::text, output_format::json, output_format::jsonl, output_format::sarif});
   options.max_size = parse_number(max_size, "max-size");
   const std::uint64_t found_code = parse_number(exit_code_text, "exit-code");
   if (found_code > 255) throw usage_error("--exit-code takes a number from 0 to 255");
   std::uint64_t threads = parse_number(threads_text, "threads");
+  const progress_mode progress = parse_progress(progress_name);
   options.allowed_ids.insert(allowed.begin(), allowed.end());
+  const std::set<std::string, std::less<>> known =
+      baseline_path.empty() ? std::set<std::string, std::less<>>{} : read_baseline(baseline_path);
   if (paths.empty()) paths.push_back(".");
 
-  std::vector<file_result> problems;
-  const std::vector<std::string> files = expand(paths, problems);
+  std::vector<path_problem> problems;
+  const std::vector<std::string> files = expand_paths(paths, !no_ignore, problems);
   std::vector<file_result> results(files.size());
   // Files in parallel, each into its own result; standard input is scanned after them, on this
   // thread, and printed as it streams. Output follows the order of `files`.
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{0};
-  const auto work = [&] {
-    for (std::size_t i = next++; i < files.size(); i = next++) {
-      if (files[i] != "-") results[i] = scan_file(files[i], options);
-    }
-  };
   {
+    progress_meter meter(progress, err, files.size());
+    options.progress = &meter;
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+      for (std::size_t i = next++; i < files.size(); i = next++) {
+        if (files[i] != "-") results[i] = scan_file(files[i], options);
+        meter.add_file();
+      }
+    };
     std::vector<std::jthread> workers;
     for (std::uint64_t t = 1; t < std::min<std::uint64_t>(threads, files.size()); ++t) {
       workers.emplace_back(work);
     }
     work();
+    for (std::jthread& worker : workers) worker.join();
+    options.progress = nullptr;
   }
 
   bool incomplete = false;
-  for (const file_result& problem : problems) {
-    err << "dtoken scan: warning: " << problem.path << ": " << problem.warning << '\n';
+  for (const path_problem& problem : problems) {
+    err << "dtoken scan: warning: " << problem.path << ": " << problem.message << '\n';
     incomplete = true;
   }
   std::size_t count = 0;
-  bool first = true;
-  if (format == output_format::json) out << '[';
+  std::vector<baseline_entry> seen;
+  report_writer writer(out, format, options.rules, show_secret);
   for (std::size_t i = 0; i < files.size(); ++i) {
+    occurrence_counter occurrences;
+    const auto report = [&](std::string_view path, const finding& found) {
+      std::string print = fingerprint(path, found.token_id(), occurrences.next(found.token_id()));
+      if (!write_baseline_path.empty()) {
+        seen.push_back(
+            {print, std::string(report_path(path)), found.line, std::string(found.token_id())});
+      }
+      if (known.contains(print)) return;
+      writer.add(path, found, print);
+      ++count;
+    };
     if (files[i] == "-") {
       results[i] = scan_stream(in, options, [&](const finding& found) {
-        print_finding(out, format, "-", found, options, first);
-        ++count;
+        report("-", found);
+        if (format == output_format::text || format == output_format::jsonl) out.flush();
       });
     }
     const file_result& file = results[i];
@@ -321,12 +363,10 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
       err << "dtoken scan: warning: " << file.path << ": " << file.warning << '\n';
       incomplete = true;
     }
-    for (const reported& entry : file.findings) {
-      print_finding(out, format, file.path, entry.where, options, first);
-      ++count;
-    }
+    for (const reported& entry : file.findings) report(file.path, entry.where);
   }
-  if (format == output_format::json) out << (first ? "]\n" : "\n]\n");
+  writer.finish();
+  if (!write_baseline_path.empty()) write_baseline(write_baseline_path, seen);
   if (incomplete) {
     err << "dtoken scan: the scan is incomplete: some paths could not be read\n";
     return exit_incomplete;

@@ -6,15 +6,42 @@
 #include <algorithm>
 #include <cstring>
 
+#include <openssl/evp.h>
+
 namespace dtoken {
 
 std::string_view to_string(redact_mode mode) noexcept {
-  return mode == redact_mode::mask_token ? "mask_token" : "mask_secret";
+  switch (mode) {
+    case redact_mode::mask_token:
+      return "mask_token";
+    case redact_mode::digest:
+      return "digest";
+    case redact_mode::mask_secret:
+      break;
+  }
+  return "mask_secret";
+}
+
+bool secret_digest(std::string_view token, std::array<char, digest_length>& out) noexcept {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
+  unsigned int size = 0;
+  if (EVP_Digest(token.data(), token.size(), hash.data(), &size, EVP_sha256(), nullptr) != 1) {
+    return false;
+  }
+  static constexpr std::string_view label = "sha256:";
+  static constexpr char hex[] = "0123456789abcdef";
+  std::memcpy(out.data(), label.data(), label.size());
+  for (std::size_t i = 0; i < (digest_length - label.size()) / 2; ++i) {
+    out[label.size() + 2 * i] = hex[hash[i] >> 4];
+    out[label.size() + 2 * i + 1] = hex[hash[i] & 15];
+  }
+  return true;
 }
 
 std::optional<redact_mode> redact_mode_from_string(std::string_view name) noexcept {
   if (name == "mask_secret") return redact_mode::mask_secret;
   if (name == "mask_token") return redact_mode::mask_token;
+  if (name == "digest") return redact_mode::digest;
   return std::nullopt;
 }
 
@@ -50,7 +77,12 @@ void redactor::on_finding(void* context, const finding& found) noexcept {
   const std::uint64_t masked_from =
       self.mode_ == redact_mode::mask_token ? found.offset : end - secret_length;
   self.pass(masked_from);
-  self.stars(static_cast<std::size_t>(end - masked_from));
+  std::array<char, digest_length> digest{};
+  if (self.mode_ == redact_mode::digest && secret_digest(found.token, digest)) {
+    self.sink_(self.context_, std::string_view(digest.data(), digest.size()));
+  } else {
+    self.stars(static_cast<std::size_t>(end - masked_from));  // (a failed digest masks)
+  }
   self.emitted_ = end;
   ++self.masked_;
 }

@@ -239,6 +239,58 @@ rm "$tree/src/dangling"
 run scan-missing 2 "$dtoken" scan "$work/no-such-path"
 expect scan-missing "$err" "the scan is incomplete"
 run scan-bad-profile 2 "$dtoken" scan --profile loose "$tree"
+refuse scan-no-progress-off-terminal "$err" "scanning:"
+run scan-progress-always 1 "$dtoken" scan --progress always "$tree/src"
+expect scan-progress-always "$err" "scanning: 3/3 files, "
+run scan-progress-bad 2 "$dtoken" scan --progress sometimes "$tree"
+# On a terminal (script(1) gives it one) the line is redrawn in place and cleared at the end.
+out=$(script -qec "'$dtoken' scan --progress always '$tree/src/config.yaml' >/dev/null" /dev/null)
+expect scan-progress-terminal "$out" $'\r\033[K'"scanning: "
+
+# Inline allow on standard input: the marker on the token's line, before or after it, and only
+# that line.
+printf 'a %s\n# dtoken:allow\nb\n' "$docs" >"$work/stdin-allow"
+printf 'x # dtoken:allow %s y\n%s z\n' "$docs" "$docs" >>"$work/stdin-allow"
+stdin="$work/stdin-allow" run scan-stdin-allow 1 "$dtoken" scan -
+expect scan-stdin-allow "$out" "-:1:3: dt0s01"
+expect scan-stdin-allow-next "$out" "-:5:1: dt0s01"
+expect scan-stdin-allow-count "$(wc -l <<<"$out")" "2"
+
+# .gitignore: a git work tree's ignored files are skipped unless --no-ignore.
+repo="$work/repo"
+mkdir -p "$repo/src" "$repo/build"
+git init -q "$repo"
+printf 'build/\n*.log\n' >"$repo/.gitignore"
+printf 'k=%s\n' "$docs" >"$repo/src/app.env"
+printf 'k=%s\n' "$docs" >"$repo/build/out.txt"
+printf 'k=%s\n' "$docs" >"$repo/debug.log"
+run scan-gitignore 1 "$dtoken" scan "$repo"
+expect scan-gitignore "$out" "$repo/src/app.env:1:3"
+expect scan-gitignore-count "$(wc -l <<<"$out")" "1"
+run scan-no-ignore 1 "$dtoken" scan --no-ignore "$repo"
+expect scan-no-ignore "$out" "$repo/build/out.txt:1:3"
+expect scan-no-ignore "$out" "$repo/debug.log:1:3"
+run scan-ignored-file-named 1 "$dtoken" scan "$repo/debug.log"
+
+# Baselines: known findings stay quiet, new ones are reported; fingerprints survive moved lines.
+run scan-write-baseline 1 "$dtoken" scan --write-baseline "$work/baseline.json" "$tree"
+expect scan-write-baseline "$(cat "$work/baseline.json")" '"path":"'"$tree"'/src/config.yaml","line":2,"token_id":"dt0s01.ST2EY72KQINMH574WMNVI7YN"'
+refuse scan-write-baseline-secret "$(cat "$work/baseline.json")" "$secret"
+run scan-baseline 0 "$dtoken" scan --baseline "$work/baseline.json" "$tree"
+printf '# moved down\n\n%s\n' "$(cat "$tree/src/config.yaml")" >"$tree/src/config.yaml"
+run scan-baseline-moved 0 "$dtoken" scan --baseline "$work/baseline.json" "$tree"
+printf 'again: %s\n' "$docs" >>"$tree/src/config.yaml"
+run scan-baseline-new 1 "$dtoken" scan --baseline "$work/baseline.json" "$tree"
+expect scan-baseline-new "$out" "config.yaml:5:8"
+expect scan-baseline-new-count "$(wc -l <<<"$out")" "1"
+run scan-sarif-as-baseline-src 1 "$dtoken" scan --format sarif "$tree"
+printf '%s\n' "$out" >"$work/baseline.sarif"
+run scan-sarif-as-baseline 0 "$dtoken" scan --baseline "$work/baseline.sarif" "$tree"
+printf '{"findings": 3}' >"$work/bad-baseline.json"
+run scan-bad-baseline 2 "$dtoken" scan --baseline "$work/bad-baseline.json" "$tree"
+expect scan-bad-baseline "$err" "is neither a dtoken baseline nor a SARIF log"
+run scan-missing-baseline 2 "$dtoken" scan --baseline "$work/none.json" "$tree"
+expect scan-missing-baseline "$err" "cannot read baseline"
 
 # --- the pre-commit hook: its entry, run as pre-commit runs it (entry + staged file names) ---
 entry=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[0]["entry"])' "$(dirname "$0")/../../.pre-commit-hooks.yaml")
@@ -264,7 +316,12 @@ expect redact-in-place-mode "$(stat -c %a "$work/inplace.log")" "640"
 expect redact-in-place-no-temp "$(ls -a "$work" | grep -c dtoken- || true)" "0"
 run redact-missing 3 "$dtoken" redact "$work/no-such-file"
 run redact-in-place-stdin 2 "$dtoken" redact --in-place
-run redact-bad-mode 2 "$dtoken" redact --mode digest
+stdin="$work/log" run redact-digest 0 "$dtoken" redact --mode digest
+# The digest of $docs, as Python's hashlib.sha256 gives it.
+expect redact-digest "$out" "a dt0s01.ST2EY72KQINMH574WMNVI7YN.sha256:9154e2e6fbfb1e50 b"
+refuse redact-digest-secret "$out" "$secret"
+run redact-bad-mode 2 "$dtoken" redact --mode hash
+expect redact-bad-mode "$err" "choose mask_secret, mask_token or digest"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -5,7 +5,13 @@
 //   mask_secret  each byte of the secret part becomes '*'; the token ID stays, so logs keep saying
 //                which token was used (dt0c01.ST2EY72KQINMH574WMNVI7YN.****...). The default.
 //   mask_token   every byte of the token becomes '*'.
-// Both keep the output exactly as long as the input, so offsets, line and column numbers stay true.
+//   digest       the token ID stays and the secret becomes "sha256:" and the first 16 hex digits
+//                of the SHA-256 of the whole token (dt0c01.ST2EY72KQINMH574WMNVI7YN.sha256:
+//                3b0c44298fc1c149): the same token gets the same digest in every log, so its uses
+//                can be correlated, while 64 bits of a hash reveal nothing of a 64-character
+//                secret. The digest is computed with OpenSSL's libcrypto.
+// mask_secret and mask_token keep the output exactly as long as the input, so offsets, line and
+// column numbers stay true; digest shortens each secret from 64 to 23 bytes.
 //
 // The redactor allocates nothing and holds back at most the last 96 bytes of the stream (a token
 // may still be completing there): everything before that is written to the sink as soon as it is
@@ -27,9 +33,17 @@ namespace dtoken {
 enum class redact_mode : std::uint8_t {
   mask_secret,  ///< Keep the token ID, mask the secret.
   mask_token,   ///< Mask the whole token.
+  digest,       ///< Keep the token ID, replace the secret with a short SHA-256 digest.
 };
 
-/// "mask_secret" or "mask_token".
+/// The replacement of `token`'s secret in digest mode: "sha256:" and 16 lower-case hex digits.
+inline constexpr std::size_t digest_length = 23;
+/// Writes the digest-mode replacement for `token` (a whole token) to `out`. Returns false (and
+/// leaves `out` unspecified) only if libcrypto fails.
+[[nodiscard]] bool secret_digest(std::string_view token,
+                                 std::array<char, digest_length>& out) noexcept;
+
+/// "mask_secret", "mask_token" or "digest".
 [[nodiscard]] std::string_view to_string(redact_mode mode) noexcept;
 /// The mode named `name`, or nullopt.
 [[nodiscard]] std::optional<redact_mode> redact_mode_from_string(std::string_view name) noexcept;
@@ -52,13 +66,13 @@ class redactor {
   [[nodiscard]] std::uint64_t tokens_masked() const noexcept { return masked_; }
 
  private:
+  static constexpr std::size_t held_back = 96;  // the longest token
+
   static void on_finding(void* context, const finding& found) noexcept;
   // Writes stream bytes [emitted_, until) unchanged, from the held-back bytes and the chunk.
   void pass(std::uint64_t until) noexcept;
   // Writes `count` bytes of '*'.
   void stars(std::size_t count) noexcept;
-
-  static constexpr std::size_t held_back = 96;
 
   scanner scanner_;
   redact_mode mode_;
