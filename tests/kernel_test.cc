@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <random>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -86,18 +87,23 @@ TEST(kernel_test, documented_spans_agree_with_scalar) {
   }
 }
 
-// The scalar search, checked against the definition: a candidate has "dt0", '.' at 6, an
-// alphanumeric byte at 7, and all 8 bytes inside the buffer.
-std::size_t reference_candidate(std::string_view text, std::size_t from) {
+// The search, by its definition: a candidate has "dt0", '.' at 6, an alphanumeric byte at 7, and
+// all 8 bytes inside the buffer; with `documented_only`, its 96 bytes, when all are inside, match
+// the published regex.
+std::size_t reference_candidate(std::string_view text, std::size_t from, bool documented_only) {
+  static const std::regex published{"dt0[a-zA-Z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}"};
   for (std::size_t i = from; i + 8 <= text.size(); ++i) {
     const char c = text[i + 7];
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    if (text.compare(i, 3, "dt0") == 0 && text[i + 6] == '.' && alnum) return i;
+    if (text.compare(i, 3, "dt0") != 0 || text[i + 6] != '.' || !alnum) continue;
+    if (!documented_only || text.size() - i < 96) return i;
+    const std::string token(text.substr(i, 96));
+    if (std::regex_match(token, published)) return i;
   }
   return text.size();
 }
 
-TEST(kernel_test, prefix_searches_agree_with_scalar) {
+TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_reference) {
   std::mt19937_64 rng(3);
   const auto kernels = wide_kernels();
   std::string text;
@@ -106,15 +112,48 @@ TEST(kernel_test, prefix_searches_agree_with_scalar) {
     text.clear();
     while (text.size() < rng() % 300) {
       static constexpr std::string_view pieces[] = {
-          "dt0c01.A", "dt0c01.\"", "dt0", "d", "t0", ".", "xx", "dt0s02.z", "\n", "A", "dt0a01."};
+          "dt0c01.A",
+          "dt0c01.\"",
+          "dt0",
+          "d",
+          "t0",
+          ".",
+          "xx",
+          "dt0s02.z",
+          "\n",
+          "A",
+          "dt0a01.",
+          "dt0s01.ST2EY72KQINMH574WMNVI7YN."
+          "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"};
       text += pieces[rng() % std::size(pieces)];
     }
+    // At every alignment: the kernels read aligned blocks around the text.
+    const std::size_t pad = rng() % 64;
+    const std::string padded = std::string(pad, 'd') + text + "t0";
+    const char* data = padded.data() + pad;
     for (std::size_t from = 0; from <= text.size(); from += 1 + rng() % 40) {
-      const std::size_t expected = scalar_kernel.find_prefix(text.data(), text.size(), from);
-      ASSERT_EQ(expected, reference_candidate(text, from)) << "scalar, \"" << text << "\"";
-      for (const kernel* k : kernels) {
-        ASSERT_EQ(k->find_prefix(text.data(), text.size(), from), expected)
+      // The newlines are counted from count_from (at or after from) to count_end (any).
+      const std::size_t count_from = std::min(text.size(), from + rng() % 3 * (rng() % 80));
+      const std::size_t count_end = count_from + rng() % (text.size() - count_from + 1);
+      const bool documented_only = rng() % 2 == 0;
+      const std::size_t expected = reference_candidate(text, from, documented_only);
+      const std::size_t stop = std::max(count_from, std::min(expected, count_end));
+      const std::string_view counted = std::string_view(text).substr(count_from, stop - count_from);
+      const std::size_t last_break = counted.rfind('\n');
+      std::vector<const kernel*> all = kernels;
+      all.push_back(&scalar_kernel);
+      for (const kernel* k : all) {
+        newline_tally lines{0, 12345};
+        ASSERT_EQ(
+            k->find_prefix(data, text.size(), from, count_from, count_end, lines, documented_only),
+            expected)
             << k->name << " from " << from << " in \"" << text << "\"";
+        ASSERT_EQ(lines.count,
+                  static_cast<std::size_t>(std::count(counted.begin(), counted.end(), '\n')))
+            << k->name << " counting [" << count_from << ", " << stop << ") of \"" << text << "\"";
+        ASSERT_EQ(lines.line_start,
+                  last_break == std::string_view::npos ? 12345 : count_from + last_break + 1)
+            << k->name;
       }
     }
   }

@@ -49,15 +49,27 @@ void scanner::count_lines(std::string_view window, std::uint64_t base,
 }
 
 std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, std::size_t from,
-                                 std::size_t limit, bool at_end, finding_sink sink,
-                                 void* context) noexcept {
+                                 std::size_t limit, std::uint64_t count_to, bool at_end,
+                                 finding_sink sink, void* context) noexcept {
   std::size_t at = std::max<std::uint64_t>(from, resume_ > base ? resume_ - base : 0);
   while (at < limit) {
-    // Every token starts with "dt0"; the kernel finds the next one at memory speed.
+    // Every token starts with "dt0"; the kernel finds the next one at memory speed, and counts
+    // the newlines before it (up to count_to) in the same pass.
     // A candidate needs its first 8 bytes in view; one closer to the end of the window is left
     // to the held-back rescan (or cannot be a token, at the end of the input).
     const std::size_t searched = std::min(window.size(), limit + candidate_bytes - 1);
-    const std::size_t start = detail::active_kernel().find_prefix(window.data(), searched, at);
+    count_lines(window, base, base + at);  // the bytes of a token just reported, if any
+    const std::size_t count_from = static_cast<std::size_t>(counted_ - base);
+    const std::size_t count_end =
+        static_cast<std::size_t>(std::max(counted_, std::min(count_to, base + searched)) - base);
+    detail::newline_tally lines;
+    const std::size_t start = detail::active_kernel().find_prefix(
+        window.data(), searched, at, count_from, count_end, lines, rules_ == profile::documented);
+    if (lines.count > 0) {
+      line_ += lines.count;
+      line_begin_ = base + lines.line_start;
+    }
+    counted_ = std::max(counted_, base + std::min(start, count_end));
     if (start >= limit || start == searched) break;
     if (!at_end && start + held_back > window.size()) return start;
     const std::size_t length = token_at(window.substr(start), rules_);
@@ -99,10 +111,11 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
     std::memcpy(carry_.data() + carry_size_, chunk.data(), chunk.size());
     carry_size_ += chunk.size();
     const std::string_view window(carry_.data(), carry_size_);
+    const std::uint64_t settled_by_length = end_ > longest_token ? end_ - longest_token : 0;
     const std::size_t undecided =
-        scan_window(window, carry_base_, 0, window.size(), false, sink, context);
-    const std::uint64_t settled = std::min<std::uint64_t>(
-        carry_base_ + undecided, end_ > longest_token ? end_ - longest_token : 0);
+        scan_window(window, carry_base_, 0, window.size(), settled_by_length, false, sink, context);
+    const std::uint64_t settled =
+        std::min<std::uint64_t>(carry_base_ + undecided, settled_by_length);
     count_lines(window, carry_base_, std::max(counted_, settled));
     keep_tail(window, carry_base_);
     return;
@@ -115,26 +128,20 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
     std::memcpy(stitched.data(), carry_.data(), carry_size_);
     std::memcpy(stitched.data() + carry_size_, chunk.data(), small_chunk);
     const std::string_view window(stitched.data(), carry_size_ + small_chunk);
-    scan_window(window, carry_base_, 0, carry_size_ + 1, false, sink, context);
+    scan_window(window, carry_base_, 0, carry_size_ + 1, chunk_base, false, sink, context);
     count_lines(window, carry_base_, chunk_base);
   }
-  // The chunk in blocks: search a block, then count its newlines while it is still in cache.
-  // (A token may run past its block: the window is the whole chunk.) On the benchmark corpus this
-  // measured the same as one search pass and one counting pass; it keeps huge mapped files from
-  // being read from memory twice.
-  constexpr std::size_t block = 64 * 1024;
+  // The chunk in place, newlines counted along the search up to the bytes that are held back.
   const std::uint64_t settled = end_ - longest_token;
-  for (std::size_t begin = carry_size_ > 0 ? 1 : 0; begin < chunk.size(); begin += block) {
-    const std::size_t stop = std::min(chunk.size(), begin + block);
-    scan_window(chunk, chunk_base, begin, stop, false, sink, context);
-    count_lines(chunk, chunk_base, std::max(counted_, std::min(chunk_base + stop, settled)));
-  }
+  scan_window(chunk, chunk_base, carry_size_ > 0 ? 1 : 0, chunk.size(), settled, false, sink,
+              context);
+  count_lines(chunk, chunk_base, std::max(counted_, settled));
   keep_tail(chunk, chunk_base);
 }
 
 void scanner::finish(finding_sink sink, void* context) noexcept {
   const std::string_view window(carry_.data(), carry_size_);
-  scan_window(window, carry_base_, 0, window.size(), true, sink, context);
+  scan_window(window, carry_base_, 0, window.size(), carry_base_, true, sink, context);
   *this = scanner(rules_);
 }
 

@@ -86,11 +86,12 @@ class scanner {
     return const_cast<void*>(static_cast<const void*>(std::addressof(callback)));
   }
 
-  // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`).
-  // Without `at_end`, stops at the first start whose token and following byte are not all in the
-  // window, and returns its index; else returns `limit`.
+  // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`),
+  // counting lines along the way up to absolute offset `count_to` at most. Without `at_end`,
+  // stops at the first start whose token and following byte are not all in the window, and
+  // returns its index; else returns `limit`.
   std::size_t scan_window(std::string_view window, std::uint64_t base, std::size_t from,
-                          std::size_t limit, bool at_end, finding_sink sink,
+                          std::size_t limit, std::uint64_t count_to, bool at_end, finding_sink sink,
                           void* context) noexcept;
   // Counts lines in window bytes up to absolute offset `target`.
   void count_lines(std::string_view window, std::uint64_t base, std::uint64_t target) noexcept;

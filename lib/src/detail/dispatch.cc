@@ -17,7 +17,9 @@ const kernel& widest_kernel() noexcept {
 
 std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexcept;
 std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
-std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
+std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from,
+                               std::size_t count_from, std::size_t count_end, newline_tally& lines,
+                               bool documented_only) noexcept;
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
 
 constinit const kernel detecting{"detecting", detect_span, detect_documented_span,
@@ -37,8 +39,10 @@ std::size_t detect_documented_span(const char* data, std::size_t size) noexcept 
   return activate().documented_span(data, size);
 }
 
-std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
-  return activate().find_prefix(data, size, from);
+std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from,
+                               std::size_t count_from, std::size_t count_end, newline_tally& lines,
+                               bool documented_only) noexcept {
+  return activate().find_prefix(data, size, from, count_from, count_end, lines, documented_only);
 }
 
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept {

@@ -14,6 +14,12 @@
 
 namespace dtoken::detail {
 
+// Newlines counted along a search: how many, and the index just after the last one.
+struct newline_tally {
+  std::size_t count = 0;
+  std::size_t line_start = 0;  // unchanged when no newline was counted
+};
+
 struct kernel {
   std::string_view name;  // "scalar", "avx2", "avx512"
 
@@ -26,8 +32,14 @@ struct kernel {
 
   // The first index i >= from where a token can start: i + 8 <= size, "dt0" at [i, i + 3), '.' at
   // i + 6 and an ASCII letter or digit at i + 7 (every token of every profile has that shape);
-  // size if there is none. The scanner's search.
-  std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from) noexcept;
+  // size if there is none. The scanner's search. In the same pass, the '\n' bytes at indices in
+  // [count_from, min(i, count_end)) are added to `lines`, so that the scanner's line numbers cost
+  // no second pass over the data. count_end <= size. With `documented_only`, a start whose 96
+  // bytes are all in [data, data + size) is returned only if they are a documented token (the
+  // scanner's documented profile), so near misses cost no return to the scanner.
+  std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from,
+                             std::size_t count_from, std::size_t count_end, newline_tally& lines,
+                             bool documented_only) noexcept;
 
   // The number of '\n' bytes in [data, data + size): the scanner's line numbers.
   std::size_t (*count_newlines)(const char* data, std::size_t size) noexcept;
@@ -35,8 +47,7 @@ struct kernel {
 
 extern const kernel scalar_kernel;
 
-// The scalar search, which the wide kernels use for the bytes after their last full block.
-std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept;
+// The scalar newline count, which the wide kernels use for the bytes after their last full block.
 std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept;
 
 // nullptr when the CPU (or the compiler) lacks the instruction set.

@@ -5,6 +5,7 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
+#include "detail/prefix_search.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define DTOKEN_HAVE_AVX2_KERNEL 1
@@ -99,34 +100,86 @@ DTOKEN_AVX2 std::size_t avx2_documented_span(const char* data, std::size_t size)
   return span < size ? span : size;
 }
 
-// 32 candidate positions per step: "dt0" at offsets 0-2; only a block that has one pays for the
-// '.' at 6 and the [A-Za-z0-9] at 7 (letters by folding case: (c | 0x20) in 'a'..'z').
-DTOKEN_AVX2 inline __m256i load_at(const char* bytes) noexcept {
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes));
+// Bit j set where byte j of the 64 bytes low:high passes `test` against `byte` (a helper, not a
+// lambda: a lambda would not inherit the target attribute).
+DTOKEN_AVX2 inline std::uint64_t where_equal(__m256i low, __m256i high, char byte) noexcept {
+  const __m256i wanted = _mm256_set1_epi8(byte);
+  return std::uint64_t{bits(_mm256_cmpeq_epi8(low, wanted))} |
+         (std::uint64_t{bits(_mm256_cmpeq_epi8(high, wanted))} << 32);
+}
+DTOKEN_AVX2 inline std::uint64_t where_above(__m256i low, __m256i high, char byte) noexcept {
+  const __m256i bound = _mm256_set1_epi8(byte);
+  return std::uint64_t{bits(_mm256_cmpgt_epi8(low, bound))} |
+         (std::uint64_t{bits(_mm256_cmpgt_epi8(high, bound))} << 32);
 }
 
-DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size,
-                                         std::size_t from) noexcept {
-  const __m256i d = _mm256_set1_epi8('d');
-  const __m256i t = _mm256_set1_epi8('t');
-  const __m256i zero = _mm256_set1_epi8('0');
-  std::size_t at = from;
-  for (; at + 39 <= size; at += 32) {
-    const __m256i prefix =
-        _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(load_at(data + at), d),
-                                          _mm256_cmpeq_epi8(load_at(data + at + 1), t)),
-                         _mm256_cmpeq_epi8(load_at(data + at + 2), zero));
-    if (bits(prefix) == 0) continue;
-    const __m256i seventh = load_at(data + at + 7);
-    const __m256i alnum =
-        _mm256_or_si256(in_range(seventh, '0', '9'),
-                        in_range(_mm256_or_si256(seventh, _mm256_set1_epi8(0x20)), 'a', 'z'));
-    const __m256i shape =
-        _mm256_and_si256(_mm256_cmpeq_epi8(load_at(data + at + 6), _mm256_set1_epi8('.')), alnum);
-    const std::uint32_t hits = bits(_mm256_and_si256(prefix, shape));
-    if (hits != 0) return at + static_cast<std::size_t>(std::countr_zero(hits));
+// The masks of prefix_search.h for the 64 bytes low:high.
+DTOKEN_AVX2 inline block_bits bits_of(__m256i low, __m256i high) noexcept {
+  return {where_equal(low, high, 'd'), where_equal(low, high, '0'), where_equal(low, high, '.'),
+          where_above(low, high, '/'), where_equal(low, high, '\n')};
+}
+
+// The masks of a whole, aligned block.
+DTOKEN_AVX2 inline block_bits whole_bits(const char* block) noexcept {
+  const auto* p = reinterpret_cast<const __m256i*>(block);
+  return bits_of(_mm256_load_si256(p), _mm256_load_si256(p + 1));
+}
+
+// The masks of the aligned block at index `block` of the data. A block that begins before data[0]
+// or ends after data[size - 1] (the first and last of a search) is copied byte by byte into a
+// zeroed block first: AVX2 has no byte-masked load.
+DTOKEN_AVX2 inline block_bits bits_at(const char* data, std::ptrdiff_t size,
+                                      std::ptrdiff_t block) noexcept {
+  if (block >= 0 && block + 64 <= size) return whole_bits(data + block);
+  alignas(64) char copy[64] = {};
+  for (std::ptrdiff_t j = 0; j < 64; ++j) {
+    if (block + j >= 0 && block + j < size) copy[j] = data[block + j];
   }
-  return scalar_find_prefix(data, size, at);
+  return whole_bits(copy);
+}
+
+// One pass over aligned 64-byte blocks, as the AVX-512 kernel does (prefix_search.h).
+DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size, std::size_t from,
+                                         std::size_t count_from, std::size_t count_end,
+                                         newline_tally& lines, bool documented_only) noexcept {
+  const auto end = static_cast<std::ptrdiff_t>(size);
+  const auto misalignment =
+      static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
+  std::ptrdiff_t block = static_cast<std::ptrdiff_t>(from) - misalignment;
+  const interior inside(static_cast<std::ptrdiff_t>(from), end,
+                        static_cast<std::ptrdiff_t>(count_from),
+                        static_cast<std::ptrdiff_t>(count_end));
+  const span_function documented = documented_only ? avx2_documented_span : nullptr;
+  block_bits current = bits_at(data, end, block);
+  std::size_t found = size;
+  for (;;) {
+    if (inside.contains(block)) {
+      // The common case, in a tight loop: whole blocks where no start passes the masks.
+      const std::ptrdiff_t run_begin = block;
+      std::size_t newlines = 0;
+      for (; block < inside.last; block += 64) {
+        const block_bits next = whole_bits(data + block + 64);
+        const std::uint64_t starts = masked_starts(current, next);
+        // Starts that are not candidates (or, for the documented profile, not tokens) are
+        // dropped here, without leaving the loop.
+        if (starts != 0 && any_candidate(data, block, starts, end, documented)) [[unlikely]] {
+          break;
+        }
+        newlines += static_cast<std::size_t>(std::popcount(current.newline));
+        current = next;
+      }
+      tally_run(data, run_begin, block, newlines, lines);
+    }
+    if (block >= end) return size;
+    const block_bits next = bits_at(data, end, block + 64);
+    if (settle_block(data, block, current, next, static_cast<std::ptrdiff_t>(from), end,
+                     static_cast<std::ptrdiff_t>(count_from),
+                     static_cast<std::ptrdiff_t>(count_end), lines, documented, found)) {
+      return found;
+    }
+    current = next;
+    block += 64;
+  }
 }
 
 DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) noexcept {

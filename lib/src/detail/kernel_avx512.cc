@@ -5,6 +5,7 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
+#include "detail/prefix_search.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define DTOKEN_HAVE_AVX512_KERNEL 1
@@ -69,6 +70,11 @@ constexpr byte_vector minus_upper_a = splat(static_cast<char>(-'A'));
 constexpr byte_vector nine = splat(9);
 constexpr byte_vector twenty_five = splat(25);
 constexpr byte_vector case_bit = splat(0x20);
+constexpr byte_vector letter_d = splat('d');
+constexpr byte_vector digit_zero = splat('0');
+constexpr byte_vector full_stop = splat('.');
+constexpr byte_vector slash = splat('/');
+constexpr byte_vector line_feed = splat('\n');
 constexpr byte_vector literal_bytes = {{'d', 't', '0', 0, 0, 0, '.', 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                         0,   0,   0,   0, 0, 0, 0,   0, 0, 0, 0, 0, 0, 0, 0, '.'}};
 
@@ -114,26 +120,70 @@ DTOKEN_AVX512 std::size_t avx512_documented_span(const char* data, std::size_t s
   return span < documented_length ? span : documented_length;
 }
 
-// 64 candidate positions per step: "dt0" at offsets 0-2; only a block that has one pays for the
-// '.' at 6 and the [A-Za-z0-9] at 7 (letters by folding case: (c | 0x20) in 'a'..'z').
-DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size,
-                                             std::size_t from) noexcept {
-  const __m512i d = _mm512_set1_epi8('d');
-  const __m512i t = _mm512_set1_epi8('t');
-  const __m512i zero = _mm512_set1_epi8('0');
-  std::size_t at = from;
-  for (; at + 71 <= size; at += 64) {
-    __mmask64 hits = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(data + at), d) &
-                     _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(data + at + 1), t) &
-                     _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(data + at + 2), zero);
-    if (hits == 0) continue;
-    const __m512i seventh = _mm512_loadu_si512(data + at + 7);
-    hits &= _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(data + at + 6), _mm512_set1_epi8('.')) &
-            (in_range(seventh, '0', '9') |
-             in_range(_mm512_or_si512(seventh, _mm512_set1_epi8(0x20)), 'a', 'z'));
-    if (hits != 0) return at + static_cast<std::size_t>(std::countr_zero(hits));
+// The masks of prefix_search.h for the 64 bytes in `v`.
+DTOKEN_AVX512 inline block_bits bits_of(__m512i v) noexcept {
+  return {_mm512_cmpeq_epi8_mask(v, load(letter_d)), _mm512_cmpeq_epi8_mask(v, load(digit_zero)),
+          _mm512_cmpeq_epi8_mask(v, load(full_stop)), _mm512_cmpgt_epi8_mask(v, load(slash)),
+          _mm512_cmpeq_epi8_mask(v, load(line_feed))};
+}
+
+// The masks of a whole, aligned block.
+DTOKEN_AVX512 inline block_bits whole_bits(const char* block) noexcept {
+  return bits_of(_mm512_load_si512(block));
+}
+
+// The masks of the aligned block at index `block` of the data, which may begin before data[0] or
+// end after data[size - 1]: bytes outside are masked off, never read.
+DTOKEN_AVX512 inline block_bits bits_at(const char* data, std::ptrdiff_t size,
+                                        std::ptrdiff_t block) noexcept {
+  if (block >= 0 && block + 64 <= size) return whole_bits(data + block);
+  return bits_of(_mm512_maskz_loadu_epi8(index_range(block, 0, size), data + block));
+}
+
+// One pass over aligned 64-byte blocks: a single load per block gives the masks of the candidate
+// shape and of the newlines; a block's starts need the next block's first bytes, so the loop runs
+// one block ahead (prefix_search.h).
+DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size, std::size_t from,
+                                             std::size_t count_from, std::size_t count_end,
+                                             newline_tally& lines, bool documented_only) noexcept {
+  const auto end = static_cast<std::ptrdiff_t>(size);
+  const auto misalignment =
+      static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
+  std::ptrdiff_t block = static_cast<std::ptrdiff_t>(from) - misalignment;
+  const interior inside(static_cast<std::ptrdiff_t>(from), end,
+                        static_cast<std::ptrdiff_t>(count_from),
+                        static_cast<std::ptrdiff_t>(count_end));
+  const span_function documented = documented_only ? avx512_documented_span : nullptr;
+  block_bits current = bits_at(data, end, block);
+  std::size_t found = size;
+  for (;;) {
+    if (inside.contains(block)) {
+      // The common case, in a tight loop: whole blocks where no start passes the masks.
+      const std::ptrdiff_t run_begin = block;
+      std::size_t newlines = 0;
+      for (; block < inside.last; block += 64) {
+        const block_bits next = whole_bits(data + block + 64);
+        const std::uint64_t starts = masked_starts(current, next);
+        // Starts that are not candidates (or, for the documented profile, not tokens) are
+        // dropped here, without leaving the loop.
+        if (starts != 0 && any_candidate(data, block, starts, end, documented)) [[unlikely]] {
+          break;
+        }
+        newlines += static_cast<std::size_t>(std::popcount(current.newline));
+        current = next;
+      }
+      tally_run(data, run_begin, block, newlines, lines);
+    }
+    if (block >= end) return size;
+    const block_bits next = bits_at(data, end, block + 64);
+    if (settle_block(data, block, current, next, static_cast<std::ptrdiff_t>(from), end,
+                     static_cast<std::ptrdiff_t>(count_from),
+                     static_cast<std::ptrdiff_t>(count_end), lines, documented, found)) {
+      return found;
+    }
+    current = next;
+    block += 64;
   }
-  return scalar_find_prefix(data, size, at);
 }
 
 DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t size) noexcept {

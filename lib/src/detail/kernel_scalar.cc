@@ -50,22 +50,44 @@ std::size_t scalar_documented_span(const char* data, std::size_t size) noexcept 
 
 }  // namespace
 
-std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from) noexcept {
-  while (from + 8 <= size) {
-    const auto* d = static_cast<const char*>(std::memchr(data + from, 'd', size - 7 - from));
-    if (d == nullptr) break;
-    const auto at = static_cast<std::size_t>(d - data);
-    if (d[1] == 't' && d[2] == '0' && d[6] == '.' && has_class(d[7], alnum_bit)) return at;
-    from = at + 1;
-  }
-  return size;
-}
-
 std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept {
   std::size_t count = 0;
   for (std::size_t i = 0; i < size; ++i) count += data[i] == '\n' ? 1 : 0;
   return count;
 }
+
+namespace {
+
+std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from,
+                               std::size_t count_from, std::size_t count_end, newline_tally& lines,
+                               bool documented_only) noexcept {
+  std::size_t found = size;
+  for (std::size_t at = from; at + 8 <= size;) {
+    const auto* d = static_cast<const char*>(std::memchr(data + at, 'd', size - 7 - at));
+    if (d == nullptr) break;
+    at = static_cast<std::size_t>(d - data);
+    if (d[1] == 't' && d[2] == '0' && d[6] == '.' && has_class(d[7], alnum_bit) &&
+        (!documented_only || size - at < documented_length ||
+         scalar_documented_span(d, documented_length) == documented_length)) {
+      found = at;
+      break;
+    }
+    ++at;
+  }
+  const std::size_t stop = found < count_end ? found : count_end;
+  if (count_from < stop) {
+    const std::size_t count = scalar_count_newlines(data + count_from, stop - count_from);
+    if (count > 0) {
+      const auto* last =
+          static_cast<const char*>(::memrchr(data + count_from, '\n', stop - count_from));
+      lines.count += count;
+      lines.line_start = static_cast<std::size_t>(last - data) + 1;
+    }
+  }
+  return found;
+}
+
+}  // namespace
 
 const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span, scalar_find_prefix,
                            scalar_count_newlines};

@@ -1,0 +1,130 @@
+// The part of the wide kernels' find_prefix() that needs no vector instructions. A kernel turns
+// each aligned 64-byte block into bit masks (where 'd', '0', '.', bytes above '/', and '\n' are);
+// these helpers find the candidates and count the newlines from those masks with integer
+// operations only, so that both kernels share them.
+//
+// The masks filter the candidate shape "d?0???.X" with X > '/'; the few starts that pass are
+// checked exactly ('t' at 1, an ASCII letter or digit at 7) one by one. On text with many "dt0"
+// that are not tokens (code that checks for "dt0c01.", say) this keeps the loop free of branches
+// that mispredict: a start passes the masks only where a token almost certainly begins.
+#ifndef DTOKEN_DETAIL_PREFIX_SEARCH_H
+#define DTOKEN_DETAIL_PREFIX_SEARCH_H
+
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "detail/char_class.h"
+#include "detail/kernel.h"
+
+namespace dtoken::detail {
+
+// Bit j set where byte j of the block is the byte named.
+struct block_bits {
+  std::uint64_t d = 0;
+  std::uint64_t zero = 0;
+  std::uint64_t dot = 0;
+  std::uint64_t above_slash = 0;  // a signed byte greater than '/': digits, letters and more
+  std::uint64_t newline = 0;
+};
+
+// The starts in the block whose bytes pass the masks, given its bits and the next block's (a
+// start near the end of a block looks into the next one).
+inline std::uint64_t masked_starts(const block_bits& current, const block_bits& next) noexcept {
+  return current.d & ((current.zero >> 2) | (next.zero << 62)) &
+         ((current.dot >> 6) | (next.dot << 58)) &
+         ((current.above_slash >> 7) | (next.above_slash << 57));
+}
+
+// Whether the start at index `at` (which passed the masks) is a candidate. With `documented` (the
+// kernel's documented_span, for a search under the documented profile), a start whose 96 bytes
+// are all in view must also be a whole documented token: near misses are dropped here, without
+// a return to the scanner.
+using span_function = std::size_t (*)(const char* data, std::size_t size) noexcept;
+inline bool is_candidate(const char* data, std::ptrdiff_t at, std::ptrdiff_t size,
+                         span_function documented) noexcept {
+  const char* start = data + at;
+  if (start[1] != 't' || !has_class(start[7], alnum_bit)) return false;
+  return documented == nullptr || size - at < static_cast<std::ptrdiff_t>(documented_length) ||
+         documented(start, documented_length) == documented_length;
+}
+
+// Whether any of the `starts` (bits of the block at `block`) is a candidate.
+inline bool any_candidate(const char* data, std::ptrdiff_t block, std::uint64_t starts,
+                          std::ptrdiff_t size, span_function documented) noexcept {
+  for (; starts != 0; starts &= starts - 1) {
+    if (is_candidate(data, block + std::countr_zero(starts), size, documented)) return true;
+  }
+  return false;
+}
+
+// The bits j of the block that starts at index `block` (negative before the data) such that
+// lo <= block + j < hi.
+inline std::uint64_t index_range(std::ptrdiff_t block, std::ptrdiff_t lo,
+                                 std::ptrdiff_t hi) noexcept {
+  if (block >= lo && block + 64 <= hi) return ~std::uint64_t{0};
+  const auto below = [block](std::ptrdiff_t bound) -> std::uint64_t {
+    const std::ptrdiff_t count = bound - block;
+    if (count <= 0) return 0;
+    return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+  };
+  return below(hi) & ~below(lo);
+}
+
+// Adds the newlines marked in `bits` (of the block at `block`) to `lines`.
+inline void tally(std::uint64_t bits, std::ptrdiff_t block, newline_tally& lines) noexcept {
+  if (bits == 0) return;
+  lines.count += static_cast<std::size_t>(std::popcount(bits));
+  lines.line_start = static_cast<std::size_t>(block + 64 - std::countl_zero(bits));
+}
+
+// Adds `count` newlines, all in data[begin, end), to `lines`: the last line begins after the
+// last of them, which memrchr finds (it is usually a few bytes back).
+inline void tally_run(const char* data, std::ptrdiff_t begin, std::ptrdiff_t end, std::size_t count,
+                      newline_tally& lines) noexcept {
+  if (count == 0) return;
+  const auto* last = static_cast<const char*>(
+      ::memrchr(data + begin, '\n', static_cast<std::size_t>(end - begin)));
+  lines.count += count;
+  lines.line_start = static_cast<std::size_t>(last - data) + 1;
+}
+
+// The blocks that need no range masks: every byte in [from, size - 8] may start a candidate,
+// every byte is counted, and the next block is whole too. Block starts in [first, last).
+struct interior {
+  std::ptrdiff_t first;
+  std::ptrdiff_t last;
+  interior(std::ptrdiff_t from, std::ptrdiff_t size, std::ptrdiff_t count_from,
+           std::ptrdiff_t count_end) noexcept
+      : first(std::max(from, count_from)), last(std::min(count_end, size - 7 - 64) - 63) {}
+  [[nodiscard]] bool contains(std::ptrdiff_t block) const noexcept {
+    return block >= first && block < last;
+  }
+};
+
+// Settles the block at `block`, given its bits and the next block's: true (and the index in
+// `found`) when a candidate starts in it, after counting the newlines before that candidate;
+// false after counting all of its newlines. The arguments are those of kernel::find_prefix.
+inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bits& current,
+                         const block_bits& next, std::ptrdiff_t from, std::ptrdiff_t size,
+                         std::ptrdiff_t count_from, std::ptrdiff_t count_end, newline_tally& lines,
+                         span_function documented, std::size_t& found) noexcept {
+  std::uint64_t starts = masked_starts(current, next) & index_range(block, from, size - 7);
+  const std::uint64_t newlines = current.newline & index_range(block, count_from, count_end);
+  for (; starts != 0; starts &= starts - 1) {
+    const int j = std::countr_zero(starts);
+    if (is_candidate(data, block + j, size, documented)) {
+      tally(newlines & ((std::uint64_t{1} << j) - 1), block, lines);
+      found = static_cast<std::size_t>(block + j);
+      return true;
+    }
+  }
+  tally(newlines, block, lines);
+  return false;
+}
+
+}  // namespace dtoken::detail
+
+#endif  // DTOKEN_DETAIL_PREFIX_SEARCH_H
