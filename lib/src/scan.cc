@@ -31,6 +31,10 @@ bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit);
 
 }  // namespace
 
+std::size_t count_newlines(std::string_view text) noexcept {
+  return detail::active_kernel().count_newlines(text.data(), text.size());
+}
+
 void scanner::count_lines(std::string_view window, std::uint64_t base,
                           std::uint64_t target) noexcept {
   if (target <= counted_) return;
