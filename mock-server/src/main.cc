@@ -1,0 +1,213 @@
+// dtoken-mock: a stateful mock of a Dynatrace environment's token API.
+#include <pthread.h>
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "api.h"
+#include "dtoken/validate.h"
+#include "dtoken/version.h"
+#include "server.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+enum exit_code : int { exit_ok = 0, exit_usage = 2, exit_io = 3 };
+
+constexpr const char* usage =
+    "Usage: dtoken-mock [--port N] [--host ADDRESS] [--admin-token TOKEN] [--seed-file FILE]\n"
+    "\n"
+    "Serves a Dynatrace environment's token API from memory, under /api/..., "
+    "/e/{environment}/api/...\n"
+    "and /platform/classic/environment-api/... Prints its URL and, unless --admin-token is given,\n"
+    "a new admin token (every scope) once. Logs one JSON line per request on standard error: "
+    "token\n"
+    "IDs, never secrets. SIGINT or SIGTERM stop it.\n"
+    "\n"
+    "Exit codes: 0 stopped by a signal, 2 usage error (a bad option, token or seed file), 3 the\n"
+    "port could not be bound or the port file written.\n";
+
+// Seeds the tokens of `path`: one per line, as `dtoken generate` writes them (text, csv or
+// jsonl; a JSON line may also give name, owner and scopes). Throws std::runtime_error.
+std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read seed file " + path);
+  std::string line;
+  std::size_t number = 0;
+  std::size_t loaded = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line.front() == '#') continue;
+    std::string token;
+    std::string name = "seeded token";
+    std::string owner = "admin";
+    std::vector<std::string> scopes;
+    if (line.front() == '{') {
+      boost::system::error_code failure;
+      const boost::json::value value = boost::json::parse(line, failure);
+      const auto* object = !failure && value.is_object() ? &value.as_object() : nullptr;
+      const auto text = [&](const char* key) -> const boost::json::string* {
+        const auto* member = object != nullptr ? object->if_contains(key) : nullptr;
+        return member != nullptr && member->is_string() ? &member->as_string() : nullptr;
+      };
+      if (text("token") != nullptr) token = std::string(*text("token"));
+      if (text("name") != nullptr) name = std::string(*text("name"));
+      if (text("owner") != nullptr) owner = std::string(*text("owner"));
+      if (const auto* list = object != nullptr ? object->if_contains("scopes") : nullptr;
+          list != nullptr && list->is_array()) {
+        for (const auto& scope : list->as_array()) {
+          if (scope.is_string()) scopes.emplace_back(scope.as_string());
+        }
+      }
+    } else {
+      // text or csv: the first field that is a token
+      std::size_t at = 0;
+      while (at <= line.size()) {
+        const std::size_t comma = std::min(line.find(',', at), line.size());
+        const std::string field = line.substr(at, comma - at);
+        if (dtoken::is_valid(field, dtoken::profile::family)) {
+          token = field;
+          break;
+        }
+        at = comma + 1;
+      }
+      if (token.empty() && number == 1 && line.find("token") != std::string::npos) continue;
+    }
+    if (!api.seed(token, name, owner, scopes)) {
+      throw std::runtime_error(path + ":" + std::to_string(number) +
+                               ": not a valid token, or its ID is seeded twice");
+    }
+    ++loaded;
+  }
+  return loaded;
+}
+
+void write_port_file(const std::string& path, unsigned short port) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << port << '\n';
+    if (!out) throw std::runtime_error("cannot write port file " + path);
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string host = "127.0.0.1";
+  unsigned port = 8080;
+  unsigned threads = std::max(2U, std::thread::hardware_concurrency());
+  std::string admin_token;
+  std::string seed_file;
+  std::string port_file;
+  std::string environment = "mock00001";
+  bool quiet = false;
+  po::options_description options("Options");
+  options.add_options()("help,h", "show this help and exit")(
+      "version", "show the version and exit")("host", po::value(&host)->default_value(host),
+                                              "address to bind")(
+      "port,p", po::value(&port)->default_value(port), "port to bind (0: any free port)")(
+      "port-file", po::value(&port_file), "write the bound port to FILE")(
+      "admin-token", po::value(&admin_token),
+      "a token with every scope (default: a new one, printed once)")(
+      "seed-file", po::value(&seed_file), "tokens with known secrets, as dtoken generate writes")(
+      "environment-id", po::value(&environment)->default_value(environment),
+      "the environment ID (tenantUUID)")("threads", po::value(&threads)->default_value(threads),
+                                         "worker threads")("quiet,q", po::bool_switch(&quiet),
+                                                           "no request log");
+  po::variables_map values;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), values);
+    po::notify(values);
+  } catch (const po::error& error) {
+    std::cerr << "dtoken-mock: " << error.what() << "\nTry 'dtoken-mock --help'.\n";
+    return exit_usage;
+  }
+  if (values.count("help") != 0) {
+    std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << '\n' << usage << '\n' << options;
+    return exit_ok;
+  }
+  if (values.count("version") != 0) {
+    std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << '\n';
+    return exit_ok;
+  }
+  if (port > 65535 || threads == 0 || threads > 256) {
+    std::cerr << "dtoken-mock: --port takes 0 to 65535 and --threads 1 to 256\n";
+    return exit_usage;
+  }
+
+  // SIGINT and SIGTERM go to one thread that stops the server; block them everywhere else.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  dtoken::mock::api_options api_options;
+  api_options.environment_id = environment;
+  dtoken::mock::token_api api(api_options);
+  std::string shown_admin;
+  try {
+    if (!seed_file.empty()) load_seeds(api, seed_file);
+    if (!admin_token.empty()) {
+      if (!api.seed(admin_token, "dtoken-mock admin", "admin")) {
+        std::cerr << "dtoken-mock: --admin-token is not a valid token\n";
+        return exit_usage;
+      }
+    } else {
+      shown_admin = api.create_admin_token();
+      if (shown_admin.empty()) {
+        std::cerr << "dtoken-mock: the CSPRNG failed\n";
+        return exit_io;
+      }
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "dtoken-mock: " << error.what() << '\n';
+    return exit_usage;
+  }
+
+  std::unique_ptr<dtoken::mock::http_server> server;
+  try {
+    dtoken::mock::server_options server_options;
+    server_options.host = host;
+    server_options.port = static_cast<unsigned short>(port);
+    server_options.threads = threads;
+    server = std::make_unique<dtoken::mock::http_server>(api, server_options,
+                                                         quiet ? nullptr : &std::cerr);
+    if (!port_file.empty()) write_port_file(port_file, server->port());
+  } catch (const std::exception& error) {
+    std::cerr << "dtoken-mock: cannot listen on " << host << ":" << port << ": " << error.what()
+              << '\n';
+    return exit_io;
+  }
+  const std::string url = "http://" + host + ":" + std::to_string(server->port());
+  std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << " listening on " << url << '\n'
+            << "environment URL: " << url << "/e/" << environment << '\n';
+  if (!shown_admin.empty()) {
+    std::cout << "admin token (shown once, every scope): " << shown_admin << '\n';
+  } else {
+    std::cout << "admin token: the one given with --admin-token\n";
+  }
+  std::cout << "try: curl -H \"Authorization: Api-Token $TOKEN\" " << url << "/api/v2/apiTokens\n"
+            << std::flush;
+
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    server->stop();
+  });
+  server->run();
+  // run() also returns when the server stops for another reason: wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  std::cerr << "dtoken-mock: stopped\n";
+  return exit_ok;
+}

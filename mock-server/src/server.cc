@@ -1,0 +1,200 @@
+#include "server.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace dtoken::mock {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t header_limit = 8 * 1024;
+constexpr std::size_t body_limit = 1024 * 1024;
+
+// An error envelope for failures found before the API sees the request.
+http::response<http::string_body> early_error(unsigned status, const std::string& message) {
+  http::response<http::string_body> out{static_cast<http::status>(status), 11};
+  out.set(http::field::content_type, "application/json;charset=utf-8");
+  out.body() = boost::json::serialize(
+      boost::json::object{{"error", {{"code", status}, {"message", message}}}});
+  out.keep_alive(false);
+  out.prepare_payload();
+  return out;
+}
+
+// One connection: read a request, answer it, repeat while keep-alive holds.
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket socket, token_api& api, const server_options& options, std::ostream* log,
+          std::mutex& log_mutex)
+      : stream_(std::move(socket)),
+        api_(api),
+        options_(options),
+        log_(log),
+        log_mutex_(log_mutex) {}
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(header_limit);
+    parser_->body_limit(body_limit);
+    stream_.expires_after(options_.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       self->on_read(error);
+                     });
+  }
+
+  void on_read(beast::error_code error) {
+    if (error == http::error::end_of_stream || error == beast::error::timeout ||
+        error == asio::error::operation_aborted || error == asio::error::connection_reset ||
+        error == asio::error::eof) {
+      return close();
+    }
+    if (error == http::error::body_limit) {
+      return write(early_error(413, "The request body is larger than 1 MB"), false);
+    }
+    if (error == http::error::header_limit) {
+      return write(early_error(431, "The request headers are larger than 8 KiB"), false);
+    }
+    if (error) return write(early_error(400, "Malformed HTTP request: " + error.message()), false);
+
+    const http::request<http::string_body>& incoming = parser_->get();
+    request call;
+    call.method = std::string(incoming.method_string());
+    call.target = std::string(incoming.target());
+    for (const auto& field : incoming) {
+      call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    call.body = incoming.body();
+    beast::error_code ignored;
+    const auto remote = stream_.socket().remote_endpoint(ignored);
+    call.remote_address = ignored ? "" : remote.address().to_string();
+    request_record record;
+    const response answer = api_.handle(call, &record);
+    log(record);
+
+    http::response<http::string_body> out{static_cast<http::status>(answer.status),
+                                          incoming.version()};
+    out.set(http::field::server, "dtoken-mock");
+    if (!answer.content_type.empty()) out.set(http::field::content_type, answer.content_type);
+    for (const auto& [name, value] : answer.headers) out.set(name, value);
+    out.body() = answer.body;
+    out.keep_alive(incoming.keep_alive());
+    out.prepare_payload();
+    write(std::move(out), incoming.keep_alive());
+  }
+
+  void write(http::response<http::string_body> out, bool keep_alive) {
+    auto message = std::make_shared<http::response<http::string_body>>(std::move(out));
+    stream_.expires_after(options_.idle_timeout);
+    http::async_write(
+        stream_, *message,
+        [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
+          if (error || !keep_alive) return self->close();
+          self->read();
+        });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  void log(const request_record& record) {
+    if (log_ == nullptr) return;
+    const std::string line = boost::json::serialize(boost::json::object{
+        {"time", format_date(record.time)},
+        {"method", record.method},
+        {"path", record.path},
+        {"token_id", record.token_id.empty() ? boost::json::value(nullptr)
+                                             : boost::json::value(record.token_id)},
+        {"status", record.status}});
+    const std::lock_guard lock(log_mutex_);
+    *log_ << line << '\n' << std::flush;
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  token_api& api_;
+  const server_options& options_;
+  std::ostream* log_;
+  std::mutex& log_mutex_;
+};
+
+}  // namespace
+
+struct http_server::state {
+  token_api& api;
+  server_options options;
+  std::ostream* log;
+  std::mutex log_mutex;
+  asio::io_context context;
+  tcp::acceptor acceptor;
+
+  state(token_api& api_, const server_options& options_, std::ostream* log_)
+      : api(api_),
+        options(options_),
+        log(log_),
+        context(static_cast<int>(options_.threads)),
+        acceptor(asio::make_strand(context)) {
+    const tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  void accept() {
+    acceptor.async_accept(
+        asio::make_strand(context), [this](beast::error_code error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted) return;
+          if (!error) {
+            std::make_shared<session>(std::move(socket), api, options, log, log_mutex)->start();
+          }
+          accept();
+        });
+  }
+};
+
+http_server::http_server(token_api& api, const server_options& options, std::ostream* log)
+    : state_(std::make_unique<state>(api, options, log)) {}
+
+http_server::~http_server() = default;
+
+unsigned short http_server::port() const { return state_->acceptor.local_endpoint().port(); }
+
+void http_server::run() {
+  state_->accept();
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < state_->options.threads; ++i) {
+    pool.emplace_back([this] { state_->context.run(); });
+  }
+  state_->context.run();
+  for (std::thread& thread : pool) thread.join();
+}
+
+void http_server::stop() {
+  asio::post(state_->acceptor.get_executor(), [this] {
+    beast::error_code ignored;
+    state_->acceptor.close(ignored);
+    state_->context.stop();
+  });
+}
+
+}  // namespace dtoken::mock

@@ -1,0 +1,69 @@
+// The mock's state: API tokens with their metadata and the SHA-256 of their secrets (never the
+// secrets), plus the tenant token rotation. Not thread-safe: the API layer holds a lock.
+#ifndef DTOKEN_MOCK_TOKEN_STORE_H
+#define DTOKEN_MOCK_TOKEN_STORE_H
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "time_format.h"
+
+namespace dtoken::mock {
+
+using secret_hash = std::array<unsigned char, 32>;
+
+// SHA-256 of a token's full text.
+secret_hash hash_secret(std::string_view token);
+
+struct token_record {
+  std::string id;  // prefix '.' public part
+  std::string name;
+  std::string owner;
+  std::vector<std::string> scopes;
+  bool enabled = true;
+  bool personal_access_token = false;
+  millis creation = 0;
+  std::optional<millis> expiration;
+  std::optional<millis> last_used;
+  std::string last_used_ip;
+  std::optional<millis> modified;
+  std::uint64_t sequence = 0;  // creation order, for stable sorting and paging
+  secret_hash hash{};
+
+  [[nodiscard]] bool expired(millis now) const { return expiration && *expiration <= now; }
+  [[nodiscard]] bool has_scope(std::string_view scope) const;
+};
+
+class token_store {
+ public:
+  // Adds a token whose full text is `token` (validated by the caller); false if its ID exists.
+  bool add(std::string_view token, token_record record);
+  // The record whose secret is exactly `token`, compared in constant time; nullptr if none.
+  token_record* find_by_secret(std::string_view token);
+  token_record* find(std::string_view id);
+  bool erase(std::string_view id);
+  void clear() { records_.clear(); }
+
+  // Every record, in creation order.
+  [[nodiscard]] std::vector<const token_record*> all() const;
+  [[nodiscard]] std::size_t size() const { return records_.size(); }
+
+ private:
+  std::map<std::string, token_record, std::less<>> records_;
+  std::uint64_t next_sequence_ = 0;
+};
+
+// The tenant token and its rotation (POST /api/v2/tenantTokenRotation/start|finish|cancel).
+struct tenant_tokens {
+  std::string active;
+  std::optional<std::string> old;  // set while a rotation is in progress
+};
+
+}  // namespace dtoken::mock
+
+#endif  // DTOKEN_MOCK_TOKEN_STORE_H

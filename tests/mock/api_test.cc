@@ -1,0 +1,378 @@
+// The token API's handlers, called directly (no sockets), with a clock the test moves.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "api.h"
+#include "dtoken/validate.h"
+
+namespace dtoken::mock {
+namespace {
+
+namespace json = boost::json;
+
+constexpr millis start_time = 1'764'331'200'000;  // 2025-11-28T12:00:00.000Z
+
+class api_test : public ::testing::Test {
+ protected:
+  api_test() : api(make_options(now)) { admin = api.create_admin_token("alice"); }
+
+  static api_options make_options(millis& clock) {
+    api_options options;
+    options.clock = [&clock] { return clock; };
+    return options;
+  }
+
+  response call(const std::string& method, const std::string& target, const std::string& body = {},
+                const std::string& token = {}) {
+    request in;
+    in.method = method;
+    in.target = target;
+    in.body = body;
+    in.remote_address = "10.0.0.7";
+    const std::string& used = token.empty() ? admin : token;
+    if (used != "none") in.headers.emplace_back("Authorization", "Api-Token " + used);
+    return api.handle(in);
+  }
+
+  static json::object body_of(const response& out) { return json::parse(out.body).as_object(); }
+
+  // Creates a token with `scopes` (a JSON array text) and returns its secret.
+  std::string create(const std::string& name, const std::string& scopes,
+                     const std::string& extra = {}, const std::string& token = {}) {
+    const response out =
+        call("POST", "/api/v2/apiTokens",
+             R"({"name":")" + name + R"(","scopes":)" + scopes + extra + "}", token);
+    EXPECT_EQ(out.status, 201U) << out.body;
+    return std::string(body_of(out)["token"].as_string());
+  }
+
+  static std::string id_of(const std::string& token) { return token.substr(0, token.size() - 65); }
+
+  millis now = start_time;
+  token_api api;
+  std::string admin;
+};
+
+void expect_error(const response& out, unsigned status, const std::string& message_part) {
+  EXPECT_EQ(out.status, status) << out.body;
+  EXPECT_EQ(out.content_type, "application/json;charset=utf-8");
+  const json::object body = json::parse(out.body).as_object();
+  ASSERT_TRUE(body.contains("error")) << out.body;
+  EXPECT_EQ(body.at("error").at("code").as_int64(), status);
+  EXPECT_NE(std::string(body.at("error").at("message").as_string()).find(message_part),
+            std::string::npos)
+      << out.body;
+}
+
+TEST_F(api_test, create_returns_the_secret_once_and_get_never) {
+  const response out =
+      call("POST", "/api/v2/apiTokens",
+           R"({"name":"ci","scopes":["metrics.read"],"unknown":1,"personalAccessToken":null})");
+  ASSERT_EQ(out.status, 201U) << out.body;
+  const json::object created = body_of(out);
+  const std::string token(created.at("token").as_string());
+  EXPECT_TRUE(is_valid(token, profile::documented));
+  EXPECT_EQ(created.at("id").as_string(), id_of(token));
+  EXPECT_FALSE(created.contains("expirationDate"));
+  const response got = call("GET", "/api/v2/apiTokens/" + id_of(token));
+  ASSERT_EQ(got.status, 200U);
+  EXPECT_EQ(got.body.find(token.substr(32)), std::string::npos) << "the secret leaked";
+  const json::object metadata = body_of(got);
+  EXPECT_EQ(metadata.at("owner").as_string(), "alice");  // the caller's owner
+  EXPECT_EQ(metadata.at("creationDate").as_string(), "2025-11-28T12:00:00.000Z");
+  EXPECT_EQ(metadata.at("scopes").as_array().size(), 1U);
+  EXPECT_EQ(metadata.at("personalAccessToken").as_bool(), false);
+}
+
+TEST_F(api_test, create_validates_its_body) {
+  expect_error(call("POST", "/api/v2/apiTokens", R"({"scopes":["metrics.read"]})"), 400,
+               "Constraints violated");
+  const response missing = call("POST", "/api/v2/apiTokens", R"({"name":"x"})");
+  const json::object violation =
+      body_of(missing)["error"].at("constraintViolations").at(0).as_object();
+  EXPECT_EQ(violation.at("path").as_string(), "scopes");
+  EXPECT_EQ(violation.at("parameterLocation").as_string(), "PAYLOAD_BODY");
+  expect_error(call("POST", "/api/v2/apiTokens", R"({"name":"x","scopes":["nope"]})"), 400,
+               "Constraints");
+  expect_error(call("POST", "/api/v2/apiTokens", R"({"name":"x","scopes":[]})"), 400,
+               "Constraints");
+  expect_error(call("POST", "/api/v2/apiTokens", "[1,2]"), 400, "JSON object");
+  expect_error(call("POST", "/api/v2/apiTokens", "{not json"), 400, "JSON object");
+  expect_error(call("POST", "/api/v2/apiTokens",
+                    R"({"name":"x","scopes":["metrics.read"],"expirationDate":"now-1d"})"),
+               400, "Constraints");
+  expect_error(call("POST", "/api/v2/apiTokens",
+                    R"({"name":"x","scopes":["metrics.read"],"expirationDate":"tomorrow"})"),
+               400, "Constraints");
+  // A personal access token takes only the scopes personal tokens may have.
+  expect_error(call("POST", "/api/v2/apiTokens",
+                    R"({"name":"x","scopes":["InstallerDownload"],"personalAccessToken":true})"),
+               400, "Constraints");
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens").body.find("\"x\""), std::string::npos)
+      << "a refused create left a token behind";
+}
+
+TEST_F(api_test, expiration_dates_absolute_and_relative) {
+  const response relative =
+      call("POST", "/api/v2/apiTokens",
+           R"({"name":"r","scopes":["metrics.read"],"expirationDate":"now+14d"})");
+  EXPECT_EQ(body_of(relative).at("expirationDate").as_string(), "2025-12-12T12:00:00.000Z");
+  const response absolute = call(
+      "POST", "/api/v2/apiTokens",
+      R"({"name":"a","scopes":["metrics.read"],"expirationDate":"2026-01-25T05:57:01.123+01:00"})");
+  EXPECT_EQ(body_of(absolute).at("expirationDate").as_string(), "2026-01-25T04:57:01.123Z");
+}
+
+TEST_F(api_test, authentication_and_scopes) {
+  expect_error(call("GET", "/api/v2/apiTokens", {}, "none"), 401, "Missing");
+  expect_error(call("GET", "/api/v2/apiTokens", {}, "not-a-token"), 401, "Authentication failed");
+  const std::string unknown =
+      "dt0c01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+  expect_error(call("GET", "/api/v2/apiTokens", {}, unknown), 401, "Authentication failed");
+  // The right ID with a wrong secret is unknown too.
+  std::string forged = admin;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  expect_error(call("GET", "/api/v2/apiTokens", {}, forged), 401, "Authentication failed");
+
+  const std::string reader = create("reader", R"(["apiTokens.read"])");
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens", {}, reader).status, 200U);
+  expect_error(
+      call("POST", "/api/v2/apiTokens", R"({"name":"x","scopes":["metrics.read"]})", reader), 403,
+      "Token is missing required scope. Use one of: apiTokens.write (Write API tokens)");
+
+  const std::string short_lived =
+      create("short", R"(["apiTokens.read"])", R"(,"expirationDate":"now+1h")");
+  now += 2 * 3600 * 1000;
+  expect_error(call("GET", "/api/v2/apiTokens", {}, short_lived), 401, "expired");
+
+  ASSERT_EQ(call("PUT", "/api/v2/apiTokens/" + id_of(reader), R"({"enabled":false})").status, 204U);
+  expect_error(call("GET", "/api/v2/apiTokens", {}, reader), 401, "disabled");
+
+  // The api-token query parameter, in either case.
+  request in;
+  in.method = "GET";
+  in.target = "/api/v2/apiTokens?Api-Token=" + admin;
+  EXPECT_EQ(api.handle(in).status, 200U);
+  in.target = "/api/v2/apiTokens?api-token=" + admin;
+  EXPECT_EQ(api.handle(in).status, 200U);
+  // Another scheme is refused.
+  in.target = "/api/v2/apiTokens";
+  in.headers.emplace_back("Authorization", "Bearer " + admin);
+  expect_error(api.handle(in), 401, "scheme");
+}
+
+TEST_F(api_test, last_use_is_recorded) {
+  const std::string token = create("used", R"(["apiTokens.read"])");
+  now += 60'000;
+  ASSERT_EQ(call("GET", "/api/v2/apiTokens", {}, token).status, 200U);
+  const json::object metadata = body_of(call("GET", "/api/v2/apiTokens/" + id_of(token)));
+  EXPECT_EQ(metadata.at("lastUsedDate").as_string(), "2025-11-28T12:01:00.000Z");
+  EXPECT_EQ(metadata.at("lastUsedIpAddress").as_string(), "10.0.0.7");
+}
+
+TEST_F(api_test, routes_under_three_prefixes_and_errors_for_others) {
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens").status, 200U);
+  EXPECT_EQ(call("GET", "/e/abc12345/api/v2/apiTokens").status, 200U);
+  EXPECT_EQ(call("GET", "/platform/classic/environment-api/v2/apiTokens").status, 200U);
+  expect_error(call("GET", "/api/v2/nothing"), 404, "Not found");
+  expect_error(call("GET", "/"), 404, "Not found");
+  const response wrong = call("PATCH", "/api/v2/apiTokens");
+  expect_error(wrong, 405, "PATCH");
+  ASSERT_FALSE(wrong.headers.empty());
+  EXPECT_EQ(wrong.headers[0].second, "GET, POST");
+  expect_error(call("GET", "/api/v2/apiTokens?bad=%zz"), 400, "URL");
+}
+
+TEST_F(api_test, update_replaces_scopes_and_marks_modification) {
+  const std::string token = create("before", R"(["metrics.read","logs.read"])");
+  now += 1000;
+  ASSERT_EQ(
+      call("PUT", "/api/v2/apiTokens/" + id_of(token), R"({"name":"after","scopes":["slo.read"]})")
+          .status,
+      204U);
+  json::object metadata = body_of(call("GET", "/api/v2/apiTokens/" + id_of(token)));
+  EXPECT_EQ(metadata.at("name").as_string(), "after");
+  EXPECT_EQ(json::serialize(metadata.at("scopes")), R"(["slo.read"])");
+  EXPECT_EQ(metadata.at("modifiedDate").as_string(), "2025-11-28T12:00:01.000Z");
+  // Enabling or disabling is not a modification.
+  now += 1000;
+  ASSERT_EQ(call("PUT", "/api/v2/apiTokens/" + id_of(token), R"({"enabled":false})").status, 204U);
+  metadata = body_of(call("GET", "/api/v2/apiTokens/" + id_of(token)));
+  EXPECT_EQ(metadata.at("modifiedDate").as_string(), "2025-11-28T12:00:01.000Z");
+  EXPECT_FALSE(metadata.at("enabled").as_bool());
+  expect_error(call("PUT", "/api/v2/apiTokens/" + id_of(admin), R"({"enabled":false})"), 400,
+               "can't disable the token you're using");
+  expect_error(call("PUT", "/api/v2/apiTokens/dt0c01.NOSUCHTOKEN0000000000000", R"({"name":"x"})"),
+               404, "not found");
+  expect_error(call("PUT", "/api/v2/apiTokens/" + id_of(token), R"({"enabled":"yes"})"), 400,
+               "Constraints");
+}
+
+TEST_F(api_test, delete_by_id_or_secret_not_the_caller_and_pats_only_their_own) {
+  const std::string first = create("first", R"(["metrics.read"])");
+  const std::string second = create("second", R"(["metrics.read"])");
+  EXPECT_EQ(call("DELETE", "/api/v2/apiTokens/" + id_of(first)).status, 204U);
+  EXPECT_EQ(call("DELETE", "/api/v2/apiTokens/" + second).status, 204U);  // by secret
+  expect_error(call("GET", "/api/v2/apiTokens/" + id_of(second)), 404, "not found");
+  expect_error(call("DELETE", "/api/v2/apiTokens/" + id_of(first)), 404, "not found");
+  expect_error(call("DELETE", "/api/v2/apiTokens/" + id_of(admin)), 400, "can't delete the token");
+
+  // A personal access token of bob deletes bob's tokens, not alice's.
+  ASSERT_TRUE(
+      api.seed("dt0c01.BOBBOBBOBBOBBOBBOBBOBBOB."
+               "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM",
+               "bob's admin", "bob"));
+  const std::string bobs_admin =
+      "dt0c01.BOBBOBBOBBOBBOBBOBBOBBOB."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+  const std::string bob_pat = create("bob pat", R"(["apiTokens.read","apiTokens.write"])",
+                                     R"(,"personalAccessToken":true)", bobs_admin);
+  const std::string bobs = create("bob's", R"(["metrics.read"])", {}, bobs_admin);
+  const std::string alices = create("alice's", R"(["metrics.read"])");
+  expect_error(call("DELETE", "/api/v2/apiTokens/" + id_of(alices), {}, bob_pat), 403,
+               "only the tokens of its owner");
+  EXPECT_EQ(call("DELETE", "/api/v2/apiTokens/" + id_of(bobs), {}, bob_pat).status, 204U);
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens/" + id_of(alices)).status, 200U);
+}
+
+TEST_F(api_test, lookup_by_secret) {
+  const std::string token = create("looked up", R"(["metrics.read"])");
+  const response found =
+      call("POST", "/api/v2/apiTokens/lookup", R"({"token":")" + token + "\"}", token);
+  ASSERT_EQ(found.status, 200U) << found.body;  // any scope may look up
+  EXPECT_EQ(body_of(found).at("id").as_string(), id_of(token));
+  EXPECT_EQ(found.body.find(token.substr(32)), std::string::npos);
+  std::string other = token;
+  other.back() = other.back() == 'A' ? 'B' : 'A';
+  expect_error(call("POST", "/api/v2/apiTokens/lookup", R"({"token":")" + other + "\"}"), 404,
+               "not found");
+  expect_error(call("POST", "/api/v2/apiTokens/lookup", R"({"secret":"x"})"), 400, "Constraints");
+}
+
+TEST_F(api_test, list_pages_with_a_stable_cursor) {
+  for (int i = 0; i < 250; ++i) {
+    now += 1;
+    create("t" + std::to_string(i), R"(["metrics.read"])");
+  }
+  json::object page = body_of(call("GET", "/api/v2/apiTokens?pageSize=100&fields=%2BlastUsedDate"));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 251);
+  EXPECT_EQ(page.at("pageSize").as_int64(), 100);
+  EXPECT_EQ(page.at("apiTokens").as_array().size(), 100U);
+  EXPECT_EQ(page.at("apiTokens").at(0).at("name").as_string(), "t249");  // newest first
+  std::set<std::string> seen;
+  std::size_t pages = 1;
+  for (;;) {
+    for (const auto& entry : page.at("apiTokens").as_array()) {
+      seen.emplace(entry.at("id").as_string());
+    }
+    if (page.at("nextPageKey").is_null()) break;
+    const std::string key(page.at("nextPageKey").as_string());
+    expect_error(call("GET", "/api/v2/apiTokens?pageSize=100&nextPageKey=" + key), 400, "only");
+    page = body_of(call("GET", "/api/v2/apiTokens?nextPageKey=" + key));
+    ++pages;
+  }
+  EXPECT_EQ(pages, 3U);
+  EXPECT_EQ(seen.size(), 251U);
+  expect_error(call("GET", "/api/v2/apiTokens?nextPageKey=garbage"), 400, "nextPageKey");
+  expect_error(call("GET", "/api/v2/apiTokens?pageSize=99"), 400, "Constraints");
+  expect_error(call("GET", "/api/v2/apiTokens?pageSize=10001"), 400, "Constraints");
+}
+
+TEST_F(api_test, list_fields_sort_and_selector) {
+  now += 10;
+  const std::string b =
+      create("b", R"(["metrics.read","logs.read"])", R"(,"expirationDate":"now+2d")");
+  now += 10;
+  const std::string a = create("a", R"(["slo.read"])", R"(,"personalAccessToken":true)");
+  now += 10;
+  // a is used (lookup takes any scope)
+  ASSERT_EQ(call("POST", "/api/v2/apiTokens/lookup", R"({"token":")" + a + "\"}", a).status, 200U);
+
+  json::object page = body_of(call("GET", "/api/v2/apiTokens?fields=-owner,%2Bscopes&sort=name"));
+  const json::array& sorted = page.at("apiTokens").as_array();
+  ASSERT_EQ(sorted.size(), 3U);
+  EXPECT_EQ(sorted.at(0).at("name").as_string(), "a");
+  EXPECT_FALSE(sorted.at(0).as_object().contains("owner"));
+  EXPECT_TRUE(sorted.at(0).as_object().contains("scopes"));
+  EXPECT_TRUE(sorted.at(0).as_object().contains("creationDate"));
+
+  page = body_of(call("GET", "/api/v2/apiTokens?fields=name,expirationDate"));
+  const json::object first = page.at("apiTokens").at(0).as_object();
+  EXPECT_EQ(first.size(), 2U) << json::serialize(first);  // id and name (a has no expiration)
+  EXPECT_TRUE(first.contains("id"));
+
+  page = body_of(call("GET", "/api/v2/apiTokens?sort=%2BexpirationDate"));
+  EXPECT_EQ(page.at("apiTokens").at(0).at("id").as_string(), id_of(b));  // expiring first
+
+  page = body_of(call("GET", "/api/v2/apiTokens?apiTokenSelector=personalAccessToken(true)"));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 1);
+  page = body_of(call("GET", "/api/v2/apiTokens?apiTokenSelector=" +
+                                 std::string("scope(%22metrics.read%22),owner(%22alice%22)")));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 2);  // b and the admin
+  page = body_of(call("GET", "/api/v2/apiTokens?apiTokenSelector=owner(%22nobody%22)"));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 0);
+
+  // from/to filter on last use: only a (and the admin, used by every call) were used.
+  page = body_of(call("GET", "/api/v2/apiTokens?from=now-1m&fields=%2BlastUsedDate"));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 2);
+  page = body_of(call("GET", "/api/v2/apiTokens?to=2020-01-01T00:00:00Z"));
+  EXPECT_EQ(page.at("totalCount").as_int64(), 0);
+
+  expect_error(call("GET", "/api/v2/apiTokens?sort=color"), 400, "Constraints");
+  expect_error(call("GET", "/api/v2/apiTokens?fields=%2Bcolor"), 400, "Constraints");
+  expect_error(call("GET", "/api/v2/apiTokens?fields=name,-owner"), 400, "Constraints");
+  expect_error(call("GET", "/api/v2/apiTokens?apiTokenSelector=color(%22red%22)"), 400,
+               "Constraints");
+  expect_error(call("GET", "/api/v2/apiTokens?from=yesterday"), 400, "Constraints");
+}
+
+TEST_F(api_test, tenant_token_rotation_state_machine) {
+  const std::string before =
+      std::string(body_of(call("GET", "/api/v1/deployment/installer/agent/connectioninfo"))
+                      .at("tenantToken")
+                      .as_string());
+  expect_error(call("POST", "/api/v2/tenantTokenRotation/finish"), 400, "No ongoing rotation");
+  expect_error(call("POST", "/api/v2/tenantTokenRotation/cancel"), 400, "no ongoing rotation");
+  json::object started = body_of(call("POST", "/api/v2/tenantTokenRotation/start"));
+  EXPECT_EQ(started.at("old").at("value").as_string(), before);
+  const std::string fresh(started.at("active").at("value").as_string());
+  EXPECT_NE(fresh, before);
+  expect_error(call("POST", "/api/v2/tenantTokenRotation/start"), 400, "already in progress");
+  json::object info = body_of(call("GET", "/api/v1/deployment/installer/agent/connectioninfo"));
+  EXPECT_EQ(info.at("tenantToken").as_string(), fresh);
+  const json::object cancelled = body_of(call("POST", "/api/v2/tenantTokenRotation/cancel"));
+  EXPECT_EQ(cancelled.at("active").at("value").as_string(), before);
+  EXPECT_TRUE(cancelled.at("old").at("value").is_null());
+  started = body_of(call("POST", "/api/v2/tenantTokenRotation/start"));
+  const json::object finished = body_of(call("POST", "/api/v2/tenantTokenRotation/finish"));
+  EXPECT_EQ(finished.at("active").at("value").as_string(),
+            started.at("active").at("value").as_string());
+  info = body_of(call("GET", "/api/v1/deployment/installer/agent/connectioninfo"));
+  EXPECT_EQ(info.at("tenantToken").as_string(), started.at("active").at("value").as_string());
+  EXPECT_TRUE(info.at("formattedCommunicationEndpoints").is_string());
+  EXPECT_EQ(info.at("communicationEndpoints").as_array().size(), 1U);
+}
+
+TEST_F(api_test, cluster_version) {
+  EXPECT_EQ(body_of(call("GET", "/api/v1/config/clusterversion")).at("version").as_string(),
+            "1.254.47.20221102-165301");
+}
+
+TEST_F(api_test, the_log_record_never_holds_a_secret) {
+  const std::string token = create("to delete", R"(["metrics.read"])");
+  request in;
+  in.method = "DELETE";
+  in.target = "/api/v2/apiTokens/" + token + "?api-token=" + admin;
+  request_record record;
+  EXPECT_EQ(api.handle(in, &record).status, 204U);
+  EXPECT_EQ(record.path.find(token.substr(32)), std::string::npos) << record.path;
+  EXPECT_EQ(record.path.find(admin.substr(32)), std::string::npos) << record.path;
+  EXPECT_EQ(record.token_id, id_of(admin));
+  EXPECT_EQ(record.status, 204U);
+}
+
+}  // namespace
+}  // namespace dtoken::mock
