@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <array>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -110,9 +111,21 @@ class session : public std::enable_shared_from_this<session> {
         });
   }
 
+  // Ends the connection gracefully: no more sending, then what the client still sends is read
+  // and dropped (for at most 2 s), so that closing with unread bytes cannot reset the connection
+  // before the client has read the answer (a 413 is sent before the body has been read).
   void close() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              if (!error) self->drain();
+                            });
   }
 
   void log(const request_record& record) {
@@ -130,6 +143,7 @@ class session : public std::enable_shared_from_this<session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::array<char, 4096> scratch_{};
   std::optional<http::request_parser<http::string_body>> parser_;
   token_api& api_;
   const server_options& options_;
