@@ -3,7 +3,8 @@
 #  1. g++ 12, warnings as errors: the whole CTest suite (unit, property, cli, install, fuzz replay
 #     through replay_main, bench smoke run);
 #  2. clang 14, warnings as errors: the same suite, with the fuzz targets linked to libFuzzer, ASan
-#     and UBSan; then each fuzz target fuzzes for DTOKEN_FUZZ_SECONDS (default 30) seconds.
+#     and UBSan; then each fuzz target fuzzes for DTOKEN_FUZZ_SECONDS (default 30) seconds;
+#  3. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,3 +19,6 @@ bash scripts/build.sh build/clang -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILE
   -DDTOKEN_WERROR=ON -DDTOKEN_BUILD_FUZZERS=ON -DDTOKEN_BUILD_TESTS=ON -DDTOKEN_BUILD_BENCH=ON
 ctest --test-dir build/clang --output-on-failure --parallel "$(nproc)"
 bash scripts/fuzz.sh build/clang "${DTOKEN_FUZZ_SECONDS:-30}"
+
+echo "== the README's quick start: build/release, dtoken-mock started and stopped"
+bash tests/mock/quickstart_test.sh
