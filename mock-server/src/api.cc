@@ -388,6 +388,22 @@ int compare(const token_record& a, const token_record& b, std::string_view key) 
   return a.creation == b.creation ? 0 : (a.creation < b.creation ? -1 : 1);
 }
 
+// TokenMetadata of API v1: dates as Unix milliseconds, `revoked` instead of `enabled`.
+json::object v1_metadata(const token_record& record) {
+  json::array scopes;
+  for (const std::string& scope : record.scopes) scopes.push_back(json::string(scope));
+  json::object out{{"id", record.id},
+                   {"name", record.name},
+                   {"userId", record.owner},
+                   {"revoked", !record.enabled},
+                   {"created", record.creation},
+                   {"scopes", std::move(scopes)},
+                   {"personalAccessToken", record.personal_access_token}};
+  if (record.expiration) out["expires"] = *record.expiration;
+  if (record.last_used) out["lastUse"] = *record.last_used;
+  return out;
+}
+
 }  // namespace
 
 // --- the request being handled ---
@@ -466,6 +482,134 @@ response token_api::handle(const request& incoming, request_record* logged) {
   return out;
 }
 
+// GET /v1/tokens: `limit` (1 to 1000000, default 1000), `user`, `permissions` (repeated; all
+// of them), `from`/`to` (Unix ms, on last use). StubList {values: [{id, name}]}.
+response token_api::v1_list(context& call) {
+  std::vector<violation> problems;
+  std::uint64_t limit = 1000;
+  const auto number = [&](const std::string& name, std::int64_t& value) {
+    const std::string* text = query_value(call.query, name);
+    if (text == nullptr) return false;
+    const auto [end, failure] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (failure != std::errc{} || end != text->data() + text->size()) {
+      problems.push_back({name, "must be a number", "QUERY"});
+      return false;
+    }
+    return true;
+  };
+  std::int64_t value = 0;
+  if (number("limit", value)) {
+    if (value < 1 || value > 1'000'000) {
+      problems.push_back({"limit", "must be from 1 to 1000000", "QUERY"});
+    } else {
+      limit = static_cast<std::uint64_t>(value);
+    }
+  }
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  const bool has_from = number("from", from);
+  const bool has_to = number("to", to);
+  if (!problems.empty()) return error(400, "Constraints violated.", problems);
+  const std::string* user = query_value(call.query, "user");
+  std::vector<std::string> permissions;
+  for (const auto& [key, text] : call.query) {
+    if (key == "permissions") permissions.push_back(text);
+  }
+  json::array values;
+  for (const token_record* record : store_.all()) {
+    if (values.size() >= limit) break;
+    if (user != nullptr && record->owner != *user) continue;
+    if (!std::all_of(permissions.begin(), permissions.end(),
+                     [&](const std::string& p) { return record->has_scope(p); })) {
+      continue;
+    }
+    if ((has_from || has_to) && (!record->last_used || (has_from && *record->last_used < from) ||
+                                 (has_to && *record->last_used > to))) {
+      continue;
+    }
+    values.push_back(json::object{{"id", record->id}, {"name", record->name}});
+  }
+  return json_response(200, json::object{{"values", std::move(values)}});
+}
+
+// POST /v1/tokens: CreateToken {name, scopes (at least one), expiresIn {value, unit}}; 201 with
+// the token as JSON, plain text or CSV, as the Accept header asks.
+response token_api::v1_create(context& call) {
+  const auto body = parse_object(call.incoming.body);
+  if (!body) return error(400, "The request body is not a JSON object");
+  std::vector<violation> problems;
+  const json::value* name = member(*body, "name");
+  const json::value* scopes = member(*body, "scopes");
+  const json::value* expires_in = member(*body, "expiresIn");
+  if (name == nullptr || !name->is_string()) {
+    problems.push_back({"name", "must not be null", "PAYLOAD_BODY"});
+  }
+  std::vector<std::string> scope_list;
+  if (scopes == nullptr) {
+    problems.push_back({"scopes", "must not be null", "PAYLOAD_BODY"});
+  } else {
+    scope_list = read_scopes(*scopes, false, problems);
+  }
+  std::optional<millis> expires;
+  if (expires_in != nullptr) {
+    const json::value* amount =
+        expires_in->is_object() ? member(expires_in->as_object(), "value") : nullptr;
+    const json::value* unit =
+        expires_in->is_object() ? member(expires_in->as_object(), "unit") : nullptr;
+    static constexpr std::pair<std::string_view, millis> units[] = {{"MILLIS", 1},
+                                                                    {"SECONDS", 1000},
+                                                                    {"MINUTES", 60'000},
+                                                                    {"HOURS", 3'600'000},
+                                                                    {"DAYS", 86'400'000}};
+    millis scale = 1;
+    bool unit_ok = unit == nullptr;
+    if (unit != nullptr && unit->is_string()) {
+      for (const auto& [unit_name, unit_scale] : units) {
+        if (unit->as_string() == unit_name) {
+          scale = unit_scale;
+          unit_ok = true;
+        }
+      }
+    }
+    if (amount == nullptr || !amount->is_int64() || amount->as_int64() <= 0 ||
+        amount->as_int64() > 100LL * 365 * 86'400'000 / scale || !unit_ok) {
+      problems.push_back({"expiresIn",
+                          "needs a positive value and a unit of DAYS, HOURS, "
+                          "MINUTES, SECONDS or MILLIS",
+                          "PAYLOAD_BODY"});
+    } else {
+      expires = call.now + amount->as_int64() * scale;
+    }
+  }
+  if (!problems.empty()) return error(400, "Constraints violated.", problems);
+  const std::optional<std::string> token = new_token();
+  if (!token) return error(500, "The CSPRNG failed");
+  token_record record;
+  record.id = token->substr(0, token->size() - 65);
+  record.name = std::string(name->as_string());
+  record.owner = call.caller->owner;
+  record.scopes = scope_list;
+  record.creation = call.now;
+  record.expiration = expires;
+  if (!store_.add(*token, record)) return error(500, "Token ID collision");
+  const std::string accept(call.incoming.header("Accept").value_or("application/json"));
+  response out;
+  out.status = 201;
+  if (accept.find("text/csv") != std::string::npos) {
+    const bool header = accept.find("header=absent") == std::string::npos;
+    out.content_type = header ? "text/csv; header=present; charset=utf-8"
+                              : "text/csv; header=absent; charset=utf-8";
+    out.body = (header ? "token\r\n" : "") + *token + "\r\n";
+  } else if (accept.find("text/plain") != std::string::npos &&
+             accept.find("application/json") == std::string::npos) {
+    out.content_type = "text/plain;charset=utf-8";
+    out.body = *token;
+  } else {
+    out.body = json::serialize(json::object{{"token", *token}});
+  }
+  return out;
+}
+
 response token_api::route(context& call) {
   const request& in = call.incoming;
   std::string_view target = in.target;
@@ -509,7 +653,18 @@ response token_api::route(context& call) {
     id = decoded ? *decoded : std::string(rest);
     return true;
   };
-  enum class kind { none, list, create_or_list, lookup, one, rotation, connection, version };
+  enum class kind {
+    none,
+    list,
+    lookup,
+    one,
+    rotation,
+    connection,
+    version,
+    v1_list,
+    v1_lookup,
+    v1_one
+  };
   kind found = kind::none;
   if (is("v2/apiTokens")) {
     methods = {{"GET", "apiTokens.read"}, {"POST", "apiTokens.write"}};
@@ -528,6 +683,17 @@ response token_api::route(context& call) {
   } else if (is("v1/deployment/installer/agent/connectioninfo")) {
     methods = {{"GET", "InstallerDownload"}};
     found = kind::connection;
+  } else if (is("v1/tokens")) {
+    methods = {{"GET", "TenantTokenManagement"}, {"POST", "TenantTokenManagement"}};
+    found = kind::v1_list;
+  } else if (is("v1/tokens/lookup")) {
+    methods = {{"POST", ""}};
+    found = kind::v1_lookup;
+  } else if (under("v1/tokens/")) {
+    methods = {{"GET", "TenantTokenManagement"},
+               {"PUT", "TenantTokenManagement"},
+               {"DELETE", "TenantTokenManagement"}};
+    found = kind::v1_one;
   } else if (is("v1/config/clusterversion")) {
     methods = {{"GET", "DataExport"}};
     found = kind::version;
@@ -861,8 +1027,59 @@ response token_api::route(context& call) {
     }
     case kind::version:
       return json_response(200, json::object{{"version", options_.cluster_version}});
+    case kind::v1_list:
+      return in.method == "POST" ? v1_create(call) : v1_list(call);
+    case kind::v1_lookup: {
+      const auto body = body_object();
+      const json::value* token = body ? member(*body, "token") : nullptr;
+      if (token == nullptr || !token->is_string()) {
+        return error(400, "Constraints violated.", {{"token", "must not be null", "PAYLOAD_BODY"}});
+      }
+      const std::string text(token->as_string());
+      token_record* record =
+          is_valid(text, profile::family) ? store_.find_by_secret(text) : nullptr;
+      if (record == nullptr) return error(404, "The requested token has not been found.");
+      return json_response(200, v1_metadata(*record));
+    }
+    case kind::v1_one: {
+      token_record* record = in.method == "DELETE" ? find_target(id) : store_.find(id);
+      if (record == nullptr) return error(404, "The requested token has not been found.");
+      if (in.method == "GET") return json_response(200, v1_metadata(*record));
+      if (in.method == "DELETE") {
+        if (record == caller) {
+          return error(
+              400, "You can't delete the token you're using for authentication of the request.");
+        }
+        store_.erase(record->id);
+        return no_content();
+      }
+      if (record == caller) {
+        return error(400,
+                     "You can't update the token you're using for authentication of the request.");
+      }
+      const auto body = body_object();
+      if (!body) return error(400, "The request body is not a JSON object");
+      std::vector<violation> problems;
+      const json::value* name = member(*body, "name");
+      const json::value* revoked = member(*body, "revoked");
+      const json::value* scopes = member(*body, "scopes");
+      if (name != nullptr && !name->is_string()) {
+        problems.push_back({"name", "must be a string", "PAYLOAD_BODY"});
+      }
+      if (revoked != nullptr && !revoked->is_bool()) {
+        problems.push_back({"revoked", "must be a boolean", "PAYLOAD_BODY"});
+      }
+      std::vector<std::string> scope_list;
+      if (scopes != nullptr)
+        scope_list = read_scopes(*scopes, record->personal_access_token, problems);
+      if (!problems.empty()) return error(400, "Constraints violated.", problems);
+      if (name != nullptr) record->name = std::string(name->as_string());
+      if (scopes != nullptr) record->scopes = scope_list;
+      if (name != nullptr || scopes != nullptr) record->modified = call.now;
+      if (revoked != nullptr) record->enabled = !revoked->as_bool();
+      return no_content();
+    }
     case kind::none:
-    case kind::create_or_list:
       break;
   }
   return error(404, "Not found");

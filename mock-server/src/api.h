@@ -68,6 +68,8 @@ class token_api {
  private:
   struct context;
   response route(context& call);
+  response v1_list(context& call);
+  response v1_create(context& call);
   millis now() const;
 
   api_options options_;

@@ -356,6 +356,59 @@ TEST_F(api_test, tenant_token_rotation_state_machine) {
   EXPECT_EQ(info.at("communicationEndpoints").as_array().size(), 1U);
 }
 
+TEST_F(api_test, v1_tokens_create_in_every_format_and_manage) {
+  const response created = call(
+      "POST", "/api/v1/tokens",
+      R"({"name":"v1","scopes":["DataExport","ReadConfig"],"expiresIn":{"value":2,"unit":"DAYS"}})");
+  ASSERT_EQ(created.status, 201U) << created.body;
+  const std::string token(body_of(created).at("token").as_string());
+  EXPECT_TRUE(is_valid(token, profile::documented));
+
+  request in;
+  in.method = "POST";
+  in.target = "/api/v1/tokens";
+  in.body = R"({"name":"plain","scopes":["DataExport"]})";
+  in.headers = {{"Authorization", "Api-Token " + admin}, {"Accept", "text/plain"}};
+  const response plain = api.handle(in);
+  EXPECT_EQ(plain.status, 201U);
+  EXPECT_TRUE(is_valid(plain.body, profile::documented)) << plain.body;
+  in.headers[1].second = "text/csv; header=present; charset=utf-8";
+  const response csv = api.handle(in);
+  EXPECT_EQ(csv.content_type, "text/csv; header=present; charset=utf-8");
+  EXPECT_TRUE(csv.body.starts_with("token\r\ndt0c01.")) << csv.body;
+  in.headers[1].second = "text/csv; header=absent; charset=utf-8";
+  EXPECT_TRUE(api.handle(in).body.starts_with("dt0c01."));
+
+  const json::object metadata = body_of(call("GET", "/api/v1/tokens/" + id_of(token)));
+  EXPECT_EQ(metadata.at("created").as_int64(), start_time);
+  EXPECT_EQ(metadata.at("expires").as_int64(), start_time + 2 * 86'400'000);
+  EXPECT_EQ(metadata.at("userId").as_string(), "alice");
+  EXPECT_FALSE(metadata.at("revoked").as_bool());
+
+  const json::object list =
+      body_of(call("GET", "/api/v1/tokens?permissions=DataExport&permissions=ReadConfig"));
+  EXPECT_EQ(list.at("values").as_array().size(), 2U);  // v1 and the admin
+  EXPECT_EQ(body_of(call("GET", "/api/v1/tokens?limit=1")).at("values").as_array().size(), 1U);
+  expect_error(call("GET", "/api/v1/tokens?limit=0"), 400, "Constraints");
+
+  EXPECT_EQ(call("PUT", "/api/v1/tokens/" + id_of(token), R"({"revoked":true})").status, 204U);
+  expect_error(call("GET", "/api/v1/tokens", {}, token), 401, "disabled");
+  expect_error(call("PUT", "/api/v1/tokens/" + id_of(admin), R"({"name":"me"})"), 400,
+               "can't update the token you're using");
+  const response looked = call("POST", "/api/v1/tokens/lookup", R"({"token":")" + token + "\"}");
+  EXPECT_TRUE(body_of(looked).at("revoked").as_bool());
+  EXPECT_EQ(call("DELETE", "/api/v1/tokens/" + token).status, 204U);  // by secret
+  expect_error(call("GET", "/api/v1/tokens/" + id_of(token)), 404, "has not been found");
+  expect_error(call("POST", "/api/v1/tokens", R"({"name":"x","scopes":[]})"), 400, "Constraints");
+  expect_error(
+      call("POST", "/api/v1/tokens",
+           R"({"name":"x","scopes":["DataExport"],"expiresIn":{"value":1,"unit":"YEARS"}})"),
+      400, "Constraints");
+  const std::string no_scope = create("no v1", R"(["metrics.read"])");
+  expect_error(call("GET", "/api/v1/tokens", {}, no_scope), 403,
+               "Use one of: TenantTokenManagement (Token management)");
+}
+
 TEST_F(api_test, cluster_version) {
   EXPECT_EQ(body_of(call("GET", "/api/v1/config/clusterversion")).at("version").as_string(),
             "1.254.47.20221102-165301");
