@@ -462,6 +462,19 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   return store_.add(token, std::move(record));
 }
 
+void token_api::mark_seeded() {
+  const std::lock_guard lock(mutex_);
+  seeded_store_ = store_;
+  seeded_tenant_ = tenant_;
+}
+
+void token_api::reset() {
+  const std::lock_guard lock(mutex_);
+  store_ = seeded_store_;
+  tenant_ = seeded_tenant_;
+  usage_.clear();
+}
+
 response token_api::handle(const request& incoming, request_record* logged) {
   request_record record;
   record.method = incoming.method;
@@ -735,6 +748,23 @@ response token_api::route(context& call) {
   caller->last_used = call.now;
   caller->last_used_ip = in.remote_address;
   call.caller = caller;
+  if (options_.rate_limit > 0) {
+    // Fixed one-minute windows per token; the headers are those Dynatrace documents.
+    constexpr millis minute = 60'000;
+    usage& used = usage_[caller->id];
+    if (call.now - used.window_start >= minute) used = {call.now - call.now % minute, 0};
+    const millis reset_at = used.window_start + minute;
+    if (used.count >= options_.rate_limit) {
+      response out = error(429, "Too many requests: the limit is " +
+                                    std::to_string(options_.rate_limit) + " per minute");
+      out.headers = {{"Retry-After", std::to_string((reset_at - call.now + 999) / 1000)},
+                     {"X-RateLimit-Limit", std::to_string(options_.rate_limit)},
+                     {"X-RateLimit-Remaining", "0"},
+                     {"X-RateLimit-Reset", std::to_string(reset_at * 1000)}};
+      return out;
+    }
+    ++used.count;
+  }
   if (!method->scope.empty() && !caller->has_scope(method->scope)) {
     return error(403, required_scope_message(method->scope));
   }

@@ -6,6 +6,7 @@
 #define DTOKEN_MOCK_API_H
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,13 +33,16 @@ struct response {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string content_type = "application/json;charset=utf-8";
-  std::string body;  // empty for 204
+  std::string body;   // empty for 204
+  millis delay = 0;   // wait this long before answering (a latency fault)
+  bool drop = false;  // close the connection without an answer (a dropped-connection fault)
 };
 
 struct api_options {
   std::string environment_id = "mock00001";
   std::string cluster_version = "1.254.47.20221102-165301";
   std::function<millis()> clock;  // now, in ms; the system clock when empty
+  unsigned rate_limit = 0;        // requests per minute per token (429 beyond); 0: no limit
 };
 
 // One log line's worth of a handled request: never a secret.
@@ -65,17 +69,31 @@ class token_api {
   bool seed(std::string_view token, const std::string& name, const std::string& owner,
             const std::vector<std::string>& scopes = {});
 
+  // The time now, by the clock of the options.
+  [[nodiscard]] millis now() const;
+
+  // The state now (tokens, tenant token) becomes the one reset() returns to.
+  void mark_seeded();
+  // Back to the state of the last mark_seeded() (the start state), rate-limit counts cleared.
+  void reset();
+
  private:
   struct context;
   response route(context& call);
   response v1_list(context& call);
   response v1_create(context& call);
-  millis now() const;
 
   api_options options_;
   mutable std::mutex mutex_;
   token_store store_;
   tenant_tokens tenant_;
+  token_store seeded_store_;
+  tenant_tokens seeded_tenant_;
+  struct usage {
+    millis window_start = 0;
+    unsigned count = 0;
+  };
+  std::map<std::string, usage, std::less<>> usage_;  // per token ID, for the rate limit
 };
 
 }  // namespace dtoken::mock

@@ -10,7 +10,12 @@
 #include <iostream>
 #include <thread>
 
+#include <openssl/rand.h>
+
+#include <array>
+
 #include "api.h"
+#include "control.h"
 #include "dtoken/validate.h"
 #include "dtoken/version.h"
 #include "server.h"
@@ -27,9 +32,10 @@ constexpr const char* usage =
     "Serves a Dynatrace environment's token API from memory, under /api/..., "
     "/e/{environment}/api/...\n"
     "and /platform/classic/environment-api/... Prints its URL and, unless --admin-token is given,\n"
-    "a new admin token (every scope) once. Logs one JSON line per request on standard error: "
-    "token\n"
-    "IDs, never secrets. SIGINT or SIGTERM stop it.\n"
+    "a new admin token (every scope) once, and a key for the control API under /_dtoken/ (reset,\n"
+    "seeds, journal, faults; header X-Dtoken-Control-Key). GET /_dtoken/health tells readiness.\n"
+    "Logs one JSON line per request on standard error: token IDs, never secrets. SIGINT or\n"
+    "SIGTERM stop it.\n"
     "\n"
     "Exit codes: 0 stopped by a signal, 2 usage error (a bad option, token or seed file), 3 the\n"
     "port could not be bound or the port file written.\n";
@@ -110,6 +116,8 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::string environment = "mock00001";
   bool quiet = false;
+  std::string control_key;
+  unsigned rate_limit = 0;
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "version", "show the version and exit")("host", po::value(&host)->default_value(host),
@@ -122,7 +130,11 @@ int main(int argc, char** argv) {
       "environment-id", po::value(&environment)->default_value(environment),
       "the environment ID (tenantUUID)")("threads", po::value(&threads)->default_value(threads),
                                          "worker threads")("quiet,q", po::bool_switch(&quiet),
-                                                           "no request log");
+                                                           "no request log")(
+      "control-key", po::value(&control_key),
+      "the key of the control API /_dtoken/ (default: a new one, printed once)")(
+      "rate-limit", po::value(&rate_limit)->default_value(rate_limit),
+      "requests per minute per token, 429 beyond (0: no limit)");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -153,6 +165,7 @@ int main(int argc, char** argv) {
 
   dtoken::mock::api_options api_options;
   api_options.environment_id = environment;
+  api_options.rate_limit = rate_limit;
   dtoken::mock::token_api api(api_options);
   std::string shown_admin;
   try {
@@ -174,13 +187,28 @@ int main(int argc, char** argv) {
     return exit_usage;
   }
 
+  api.mark_seeded();  // what POST /_dtoken/reset returns to
+  const bool new_control_key = control_key.empty();
+  if (new_control_key) {
+    std::array<unsigned char, 16> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+      std::cerr << "dtoken-mock: the CSPRNG failed\n";
+      return exit_io;
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    for (const unsigned char byte : bytes) {
+      control_key += hex[byte >> 4];
+      control_key += hex[byte & 15];
+    }
+  }
+  dtoken::mock::mock_service service(api, control_key);
   std::unique_ptr<dtoken::mock::http_server> server;
   try {
     dtoken::mock::server_options server_options;
     server_options.host = host;
     server_options.port = static_cast<unsigned short>(port);
     server_options.threads = threads;
-    server = std::make_unique<dtoken::mock::http_server>(api, server_options,
+    server = std::make_unique<dtoken::mock::http_server>(service, server_options,
                                                          quiet ? nullptr : &std::cerr);
     if (!port_file.empty()) write_port_file(port_file, server->port());
   } catch (const std::exception& error) {
@@ -195,6 +223,9 @@ int main(int argc, char** argv) {
     std::cout << "admin token (shown once, every scope): " << shown_admin << '\n';
   } else {
     std::cout << "admin token: the one given with --admin-token\n";
+  }
+  if (new_control_key) {
+    std::cout << "control key (shown once, header X-Dtoken-Control-Key): " << control_key << '\n';
   }
   std::cout << "try: curl -H \"Authorization: Api-Token $TOKEN\" " << url << "/api/v2/apiTokens\n"
             << std::flush;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -36,9 +37,10 @@ http::response<http::string_body> early_error(unsigned status, const std::string
 // One connection: read a request, answer it, repeat while keep-alive holds.
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket socket, token_api& api, const server_options& options, std::ostream* log,
+  session(tcp::socket socket, mock_service& api, const server_options& options, std::ostream* log,
           std::mutex& log_mutex)
       : stream_(std::move(socket)),
+        timer_(stream_.get_executor()),
         api_(api),
         options_(options),
         log_(log),
@@ -89,6 +91,10 @@ class session : public std::enable_shared_from_this<session> {
     const response answer = api_.handle(call, &record);
     log(record);
 
+    if (answer.drop) {  // a fault: the connection goes away without an answer
+      stream_.socket().close(ignored);
+      return;
+    }
     http::response<http::string_body> out{static_cast<http::status>(answer.status),
                                           incoming.version()};
     out.set(http::field::server, "dtoken-mock");
@@ -97,6 +103,14 @@ class session : public std::enable_shared_from_this<session> {
     out.body() = answer.body;
     out.keep_alive(incoming.keep_alive());
     out.prepare_payload();
+    if (answer.delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
+      timer_.expires_after(std::chrono::milliseconds(answer.delay));
+      timer_.async_wait([self = shared_from_this(), message = std::move(out),
+                         keep_alive = incoming.keep_alive()](beast::error_code) mutable {
+        self->write(std::move(message), keep_alive);
+      });
+      return;
+    }
     write(std::move(out), incoming.keep_alive());
   }
 
@@ -142,10 +156,11 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::array<char, 4096> scratch_{};
   std::optional<http::request_parser<http::string_body>> parser_;
-  token_api& api_;
+  mock_service& api_;
   const server_options& options_;
   std::ostream* log_;
   std::mutex& log_mutex_;
@@ -154,14 +169,14 @@ class session : public std::enable_shared_from_this<session> {
 }  // namespace
 
 struct http_server::state {
-  token_api& api;
+  mock_service& api;
   server_options options;
   std::ostream* log;
   std::mutex log_mutex;
   asio::io_context context;
   tcp::acceptor acceptor;
 
-  state(token_api& api_, const server_options& options_, std::ostream* log_)
+  state(mock_service& api_, const server_options& options_, std::ostream* log_)
       : api(api_),
         options(options_),
         log(log_),
@@ -186,7 +201,7 @@ struct http_server::state {
   }
 };
 
-http_server::http_server(token_api& api, const server_options& options, std::ostream* log)
+http_server::http_server(mock_service& api, const server_options& options, std::ostream* log)
     : state_(std::make_unique<state>(api, options, log)) {}
 
 http_server::~http_server() = default;

@@ -1,6 +1,6 @@
 // HTTP/1.1 over Boost.Beast and Asio: keep-alive, a thread pool, limits on headers (8 KiB, 431)
 // and bodies (1 MB, 413), idle timeouts, and a JSON log line per request (token IDs, never
-// secrets). Requests go to token_api::handle().
+// secrets). Requests go to mock_service::handle().
 #ifndef DTOKEN_MOCK_SERVER_H
 #define DTOKEN_MOCK_SERVER_H
 
@@ -11,7 +11,7 @@
 #include <ostream>
 #include <string>
 
-#include "api.h"
+#include "control.h"
 
 namespace dtoken::mock {
 
@@ -25,7 +25,7 @@ struct server_options {
 class http_server {
  public:
   // Binds and listens at once (throws boost::system::system_error when it cannot).
-  http_server(token_api& api, const server_options& options, std::ostream* log);
+  http_server(mock_service& service, const server_options& options, std::ostream* log);
   ~http_server();
 
   [[nodiscard]] unsigned short port() const;

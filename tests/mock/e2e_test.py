@@ -33,9 +33,10 @@ def start(binary, directory, *extra):
             break
         time.sleep(0.05)
     port = int(open(port_file).read())
-    banner = [process.stdout.readline() for _ in range(3)]
+    banner = [process.stdout.readline() for _ in range(4)]
     token = banner[2].split()[-1]
-    return process, port, token
+    control_key = banner[3].split()[-1] if "control key" in banner[3] else None
+    return process, port, token, control_key
 
 
 def exchange(port, raw, timeout=5):
@@ -89,7 +90,7 @@ def is_envelope(status, headers, body):
 
 def main(binary):
     directory = tempfile.mkdtemp()
-    process, port, admin = start(binary, directory)
+    process, port, admin, control_key = start(binary, directory)
     token_id = admin[:admin.rfind(".")]
 
     # The three prefixes, and keep-alive: three requests on one connection.
@@ -132,6 +133,22 @@ def main(binary):
     status, _, _ = get(port, "/api/v2/apiTokens", admin)
     check("served beside an idle client", status == 200)
     idle.close()
+
+    # The control API: readiness, faults over the wire (a dropped connection, a delayed answer).
+    status, _, body = get(port, "/_dtoken/health", "")
+    check("health", status == 200 and json.loads(body)["status"] == "ready", body)
+    key = f"X-Dtoken-Control-Key: {control_key}\r\n"
+    status, _, _ = get(port, "/_dtoken/faults", "", "POST", b'{"path":"v1/config","drop":true,"count":1}', key)
+    check("fault added", status == 201)
+    dropped = exchange(port, (f"GET /api/v1/config/clusterversion HTTP/1.1\r\nHost: x\r\n"
+                              f"Authorization: Api-Token {admin}\r\n\r\n").encode())
+    check("dropped connection", dropped == b"", dropped[:100])
+    status, _, _ = get(port, "/_dtoken/faults", "", "POST", b'{"path":"v1/config","latency_ms":300,"count":1}', key)
+    began = time.monotonic()
+    status, _, _ = get(port, "/api/v1/config/clusterversion", admin)
+    check("delayed answer", status == 200 and time.monotonic() - began >= 0.3)
+    status, _, body = get(port, "/_dtoken/journal?path=clusterversion", "", extra=key)
+    check("journal over the wire", status == 200 and len(json.loads(body)["entries"]) == 2, body[:300])
 
     # Stop: SIGTERM, exit 0; the log has token IDs and no secret.
     process.send_signal(signal.SIGTERM)

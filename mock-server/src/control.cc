@@ -1,0 +1,298 @@
+#include "control.h"
+
+#include <openssl/crypto.h>
+
+#include <boost/json.hpp>
+#include <variant>
+
+namespace dtoken::mock {
+namespace json = boost::json;
+
+namespace {
+
+response envelope(unsigned status, const std::string& message) {
+  response out;
+  out.status = status;
+  out.body = json::serialize(json::object{{"error", {{"code", status}, {"message", message}}}});
+  return out;
+}
+
+response json_answer(unsigned status, const json::value& body) {
+  response out;
+  out.status = status;
+  out.body = json::serialize(body);
+  return out;
+}
+
+json::object record_json(const request_record& record) {
+  return {
+      {"time", format_date(record.time)},
+      {"method", record.method},
+      {"path", record.path},
+      {"token_id", record.token_id.empty() ? json::value(nullptr) : json::value(record.token_id)},
+      {"status", record.status}};
+}
+
+json::object rule_json(const fault_rule& rule) {
+  return {{"id", rule.id},
+          {"method", rule.method},
+          {"path", rule.path},
+          {"status", rule.status},
+          {"latency_ms", rule.latency_ms},
+          {"jitter_ms", rule.jitter_ms},
+          {"drop", rule.drop},
+          {"retry_after", rule.retry_after},
+          {"count", rule.count},
+          {"share", rule.share},
+          {"seed", rule.seed},
+          {"applied", rule.applied}};
+}
+
+// A fault rule from its JSON, or a message saying what is wrong.
+std::variant<fault_rule, std::string> parse_rule(const json::object& body) {
+  fault_rule rule;
+  for (const auto& member : body) {
+    // (Named, not a structured binding: clang 14 cannot capture those in the lambda below.)
+    const std::string_view key = member.key();
+    const json::value& value = member.value();
+    const auto number = [&](auto& field, std::int64_t low, std::int64_t high) {
+      if (!value.is_int64() || value.as_int64() < low || value.as_int64() > high) return false;
+      field = static_cast<std::remove_reference_t<decltype(field)>>(value.as_int64());
+      return true;
+    };
+    bool ok = true;
+    if (key == "method" && value.is_string()) {
+      rule.method = std::string(value.as_string());
+    } else if (key == "path" && value.is_string()) {
+      rule.path = std::string(value.as_string());
+    } else if (key == "status") {
+      ok = number(rule.status, 400, 599);
+    } else if (key == "latency_ms") {
+      ok = number(rule.latency_ms, 0, 60'000);
+    } else if (key == "jitter_ms") {
+      ok = number(rule.jitter_ms, 0, 60'000);
+    } else if (key == "retry_after") {
+      ok = number(rule.retry_after, 0, 86'400);
+    } else if (key == "count") {
+      ok = number(rule.count, 0, INT64_MAX);
+    } else if (key == "seed") {
+      ok = number(rule.seed, 0, INT64_MAX);
+    } else if (key == "drop" && value.is_bool()) {
+      rule.drop = value.as_bool();
+    } else if (key == "share" && value.is_number()) {
+      rule.share = value.to_number<double>();
+      ok = rule.share >= 0 && rule.share <= 1;
+    } else {
+      ok = false;
+    }
+    if (!ok) return "fault rule: bad or unknown field '" + std::string(key) + "'";
+  }
+  if (rule.status == 0 && rule.latency_ms == 0 && rule.jitter_ms == 0 && !rule.drop) {
+    return std::string("fault rule: give status, latency_ms, jitter_ms or drop");
+  }
+  rule.random.seed(rule.seed);
+  return rule;
+}
+
+}  // namespace
+
+std::string api_path(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path.starts_with("/api/")) return std::string(path.substr(5));
+  if (path.starts_with("/platform/classic/environment-api/")) return std::string(path.substr(34));
+  if (path.starts_with("/e/")) {
+    const std::size_t slash = path.find('/', 3);
+    if (slash != std::string_view::npos && path.substr(slash).starts_with("/api/")) {
+      return std::string(path.substr(slash + 5));
+    }
+  }
+  return std::string(path);
+}
+
+mock_service::mock_service(token_api& api, std::string control_key)
+    : api_(api), control_key_(std::move(control_key)) {}
+
+response mock_service::handle(const request& incoming, request_record* record) {
+  const std::string_view target = incoming.target;
+  const std::string_view path = target.substr(0, target.find('?'));
+  if (path.starts_with("/_dtoken/")) {
+    response out = path == "/_dtoken/health" ? json_answer(200, json::object{{"status", "ready"}})
+                                             : control(incoming, path.substr(9));
+    if (record != nullptr)
+      *record = {incoming.method, std::string(path), {}, out.status, api_.now()};
+    return out;
+  }
+
+  request_record entry;
+  std::optional<response> injected = fault(incoming);
+  response out;
+  if (injected) out = *injected;
+  // A latency fault delays the real answer; an error or a drop answers without touching state.
+  if (!injected || (!injected->drop && injected->status == 0)) {
+    const millis delay = injected ? injected->delay : 0;
+    out = api_.handle(incoming, &entry);
+    out.delay = delay;
+  } else {
+    entry.method = incoming.method;
+    entry.path = api_path(incoming.target);
+    entry.status = out.drop ? 0 : out.status;
+  }
+  {
+    const std::lock_guard lock(mutex_);
+    journal_.push_back(entry);
+    if (journal_.size() > journal_limit) journal_.pop_front();
+  }
+  if (record != nullptr) *record = std::move(entry);
+  return out;
+}
+
+std::optional<response> mock_service::fault(const request& incoming) {
+  const std::lock_guard lock(mutex_);
+  const std::string path = api_path(incoming.target);
+  for (fault_rule& rule : faults_) {
+    if (!rule.method.empty() && rule.method != incoming.method) continue;
+    if (!path.starts_with(rule.path)) continue;
+    if (rule.count != 0 && rule.applied >= rule.count) continue;
+    if (rule.share < 1.0 &&
+        std::uniform_real_distribution<double>(0, 1)(rule.random) >= rule.share) {
+      continue;
+    }
+    ++rule.applied;
+    response out;
+    out.status = 0;
+    if (rule.status != 0) {
+      out = envelope(rule.status, rule.status == 429 ? "Too many requests (an injected fault)"
+                                                     : "An injected fault");
+      if (rule.status == 429) {
+        out.headers = {{"Retry-After", std::to_string(rule.retry_after)},
+                       {"X-RateLimit-Limit", "0"},
+                       {"X-RateLimit-Remaining", "0"},
+                       {"X-RateLimit-Reset", "0"}};
+      }
+    }
+    out.drop = rule.drop;
+    out.delay = rule.latency_ms;
+    if (rule.jitter_ms > 0) {
+      out.delay += std::uniform_int_distribution<millis>(0, rule.jitter_ms)(rule.random);
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+response mock_service::control(const request& incoming, std::string_view path) {
+  const auto key = incoming.header("X-Dtoken-Control-Key");
+  if (!key || key->size() != control_key_.size() ||
+      CRYPTO_memcmp(key->data(), control_key_.data(), control_key_.size()) != 0) {
+    return envelope(401, "The control API wants the header X-Dtoken-Control-Key");
+  }
+  const std::string& method = incoming.method;
+  const std::string_view target = incoming.target;
+  const std::size_t question = target.find('?');
+  const std::string_view query =
+      question == std::string_view::npos ? "" : target.substr(question + 1);
+  if (path == "reset") {
+    if (method != "POST") return envelope(405, "Use POST");
+    api_.reset();
+    const std::lock_guard lock(mutex_);
+    journal_.clear();
+    faults_.clear();
+    return json_answer(200, json::object{{"reset", true}});
+  }
+  if (path == "seeds") {
+    if (method != "POST") return envelope(405, "Use POST");
+    boost::system::error_code failure;
+    const json::value body = json::parse(incoming.body, failure);
+    if (failure) return envelope(400, "The body is not JSON");
+    const json::array list = body.is_array() ? body.as_array() : json::array{body};
+    std::size_t added = 0;
+    for (const json::value& item : list) {
+      const json::object* seed = item.if_object();
+      const json::value* token = seed != nullptr ? seed->if_contains("token") : nullptr;
+      if (token == nullptr || !token->is_string()) return envelope(400, "Each seed needs a token");
+      const auto text = [&](const char* name, const char* fallback) {
+        const json::value* value = seed->if_contains(name);
+        return value != nullptr && value->is_string() ? std::string(value->as_string())
+                                                      : std::string(fallback);
+      };
+      std::vector<std::string> scopes;
+      if (const json::value* given = seed->if_contains("scopes");
+          given != nullptr && given->is_array()) {
+        for (const json::value& scope : given->as_array()) {
+          if (scope.is_string()) scopes.emplace_back(scope.as_string());
+        }
+      }
+      if (!api_.seed(std::string(token->as_string()), text("name", "seeded token"),
+                     text("owner", "admin"), scopes)) {
+        return envelope(
+            400, "Seed " + std::to_string(added) + " is not a valid token, or its ID exists");
+      }
+      ++added;
+    }
+    api_.mark_seeded();
+    return json_answer(201, json::object{{"added", added}});
+  }
+  if (path == "journal") {
+    const std::lock_guard lock(mutex_);
+    if (method == "DELETE") {
+      journal_.clear();
+      return json_answer(200, json::object{{"cleared", true}});
+    }
+    if (method != "GET") return envelope(405, "Use GET or DELETE");
+    // Filters: method, path (substring), status, token_id; all must hold.
+    std::vector<std::pair<std::string, std::string>> filters;
+    for (std::string_view rest = query; !rest.empty();) {
+      const std::size_t amp = rest.find('&');
+      const std::string_view item = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
+      const std::size_t eq = item.find('=');
+      if (eq != std::string_view::npos)
+        filters.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+    json::array entries;
+    for (const request_record& entry : journal_) {
+      bool keep = true;
+      for (const auto& [name, value] : filters) {
+        if (name == "method") keep = keep && entry.method == value;
+        if (name == "path") keep = keep && entry.path.find(value) != std::string::npos;
+        if (name == "status") keep = keep && std::to_string(entry.status) == value;
+        if (name == "token_id") keep = keep && entry.token_id == value;
+      }
+      if (keep) entries.push_back(record_json(entry));
+    }
+    return json_answer(200, json::object{{"entries", std::move(entries)}});
+  }
+  if (path == "faults" || path.starts_with("faults/")) {
+    const std::lock_guard lock(mutex_);
+    if (path != "faults") {
+      if (method != "DELETE") return envelope(405, "Use DELETE");
+      const std::string id(path.substr(7));
+      const auto before = faults_.size();
+      std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
+      return before == faults_.size() ? envelope(404, "No fault rule " + id)
+                                      : json_answer(200, json::object{{"deleted", true}});
+    }
+    if (method == "GET") {
+      json::array rules;
+      for (const fault_rule& rule : faults_) rules.push_back(rule_json(rule));
+      return json_answer(200, json::object{{"faults", std::move(rules)}});
+    }
+    if (method == "DELETE") {
+      faults_.clear();
+      return json_answer(200, json::object{{"deleted", true}});
+    }
+    if (method != "POST") return envelope(405, "Use GET, POST or DELETE");
+    boost::system::error_code failure;
+    const json::value body = json::parse(incoming.body, failure);
+    if (failure || !body.is_object()) return envelope(400, "The body is not a JSON object");
+    auto parsed = parse_rule(body.as_object());
+    if (auto* message = std::get_if<std::string>(&parsed)) return envelope(400, *message);
+    fault_rule rule = std::move(std::get<fault_rule>(parsed));
+    rule.id = next_fault_id_++;
+    faults_.push_back(std::move(rule));
+    return json_answer(201, rule_json(faults_.back()));
+  }
+  return envelope(404, "No control endpoint /_dtoken/" + std::string(path));
+}
+
+}  // namespace dtoken::mock

@@ -1,0 +1,176 @@
+// The control plane (/_dtoken/) and the fault rules, through mock_service, without sockets.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "control.h"
+
+namespace dtoken::mock {
+namespace {
+
+namespace json = boost::json;
+
+const std::string fixture =
+    "dt0c01.ST2EY72KQINMH574WMNVI7YN."
+    "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+
+class control_test : public ::testing::Test {
+ protected:
+  control_test() : api(options(clock)), service(api, "k3y") {
+    admin = api.create_admin_token();
+    api.mark_seeded();
+  }
+
+  static api_options options(millis& now) {
+    api_options out;
+    out.clock = [&now] { return now; };
+    return out;
+  }
+
+  response call(const std::string& method, const std::string& target, const std::string& body = {},
+                bool control_key = false, const std::string& token = {}) {
+    request in;
+    in.method = method;
+    in.target = target;
+    in.body = body;
+    if (control_key) in.headers.emplace_back("X-Dtoken-Control-Key", "k3y");
+    in.headers.emplace_back("Authorization", "Api-Token " + (token.empty() ? admin : token));
+    return service.handle(in);
+  }
+  response control(const std::string& method, const std::string& what,
+                   const std::string& body = {}) {
+    return call(method, "/_dtoken/" + what, body, true);
+  }
+  static json::object body_of(const response& out) { return json::parse(out.body).as_object(); }
+  std::int64_t token_count() {
+    return body_of(call("GET", "/api/v2/apiTokens")).at("totalCount").as_int64();
+  }
+
+  millis clock = 1'764'331'200'000;
+  token_api api;
+  mock_service service;
+  std::string admin;
+};
+
+TEST_F(control_test, health_needs_no_key_and_the_rest_does) {
+  request in;
+  in.method = "GET";
+  in.target = "/_dtoken/health";
+  EXPECT_EQ(service.handle(in).status, 200U);
+  EXPECT_EQ(call("POST", "/_dtoken/reset").status, 401U);
+  EXPECT_EQ(control("GET", "nothing").status, 404U);
+}
+
+TEST_F(control_test, reset_returns_to_the_seeded_state) {
+  ASSERT_EQ(call("POST", "/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})").status,
+            201U);
+  EXPECT_EQ(token_count(), 2);
+  EXPECT_EQ(control("POST", "reset").status, 200U);
+  EXPECT_EQ(token_count(), 1);
+  // Seeds added through the control API survive resets.
+  const response seeded =
+      control("POST", "seeds", R"([{"token":")" + fixture + R"(","owner":"bob"}])");
+  EXPECT_EQ(seeded.status, 201U) << seeded.body;
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens", {}, false, fixture).status, 200U);
+  EXPECT_EQ(control("POST", "reset").status, 200U);
+  EXPECT_EQ(token_count(), 2);
+  EXPECT_EQ(control("POST", "seeds", R"({"token":"nope"})").status, 400U);
+}
+
+TEST_F(control_test, the_journal_records_filters_and_clears) {
+  call("GET", "/api/v2/apiTokens");
+  call("GET", "/api/v2/nothing");
+  call("DELETE", "/api/v2/apiTokens/" + fixture);
+  json::array entries = body_of(control("GET", "journal")).at("entries").as_array();
+  ASSERT_EQ(entries.size(), 3U);
+  EXPECT_EQ(entries.at(0).at("token_id").as_string(), admin.substr(0, 31));
+  EXPECT_EQ(json::serialize(entries).find(fixture.substr(32)), std::string::npos)
+      << "the journal holds a secret";
+  entries = body_of(control("GET", "journal?status=404")).at("entries").as_array();
+  EXPECT_EQ(entries.size(), 2U);  // the unknown route and the unknown token
+  entries = body_of(control("GET", "journal?method=DELETE")).at("entries").as_array();
+  EXPECT_EQ(entries.size(), 1U);
+  EXPECT_EQ(control("DELETE", "journal").status, 200U);
+  EXPECT_TRUE(body_of(control("GET", "journal")).at("entries").as_array().empty());
+}
+
+TEST_F(control_test, an_error_fault_for_the_next_n_requests_leaves_state_alone) {
+  const response added =
+      control("POST", "faults",
+              R"({"method":"POST","path":"v2/apiTokens","status":429,"count":2,"retry_after":7})");
+  ASSERT_EQ(added.status, 201U) << added.body;
+  for (int i = 0; i < 2; ++i) {
+    const response out =
+        call("POST", "/e/x/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})");
+    EXPECT_EQ(out.status, 429U);
+    EXPECT_EQ(body_of(out).at("error").at("code").as_int64(), 429);
+    bool retry_after = false;
+    for (const auto& [name, value] : out.headers)
+      retry_after |= name == "Retry-After" && value == "7";
+    EXPECT_TRUE(retry_after);
+  }
+  EXPECT_EQ(token_count(), 1) << "a fault changed the state";
+  EXPECT_EQ(call("POST", "/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})").status,
+            201U);
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens").status, 200U);  // other methods untouched
+  const json::array rules = body_of(control("GET", "faults")).at("faults").as_array();
+  EXPECT_EQ(rules.at(0).at("applied").as_int64(), 2);
+}
+
+TEST_F(control_test, shares_are_reproducible_from_the_seed) {
+  const auto pattern = [&] {
+    control("DELETE", "faults");
+    control("POST", "faults", R"({"path":"v2","status":503,"share":0.5,"seed":42})");
+    std::string hits;
+    for (int i = 0; i < 64; ++i) hits += call("GET", "/api/v2/apiTokens").status == 503 ? '1' : '0';
+    return hits;
+  };
+  const std::string first = pattern();
+  EXPECT_EQ(pattern(), first);
+  EXPECT_NE(first.find('1'), std::string::npos);
+  EXPECT_NE(first.find('0'), std::string::npos);
+}
+
+TEST_F(control_test, latency_and_drop_faults) {
+  control("POST", "faults", R"({"path":"v2/apiTokens","latency_ms":250,"count":1})");
+  const response slow = call("GET", "/api/v2/apiTokens");
+  EXPECT_EQ(slow.status, 200U);  // answered, later
+  EXPECT_EQ(slow.delay, 250);
+  EXPECT_EQ(call("GET", "/api/v2/apiTokens").delay, 0);
+  control("POST", "faults", R"({"path":"v1","drop":true})");
+  EXPECT_TRUE(call("GET", "/api/v1/config/clusterversion").drop);
+  EXPECT_EQ(control("POST", "faults", R"({"path":"v2"})").status, 400U);   // does nothing
+  EXPECT_EQ(control("POST", "faults", R"({"status":200})").status, 400U);  // not an error
+  EXPECT_EQ(control("POST", "faults", R"({"colour":"red","drop":true})").status, 400U);
+  const std::string id =
+      std::to_string(body_of(control("GET", "faults")).at("faults").at(1).at("id").as_int64());
+  EXPECT_EQ(control("DELETE", "faults/" + id).status, 200U);
+  EXPECT_FALSE(call("GET", "/api/v1/config/clusterversion").drop);
+}
+
+TEST(rate_limit_test, tokens_get_429_beyond_the_limit_with_the_documented_headers) {
+  millis now = 1'764'331'200'000 + 30'000;  // half way through a minute
+  api_options options;
+  options.clock = [&now] { return now; };
+  options.rate_limit = 3;
+  token_api api(options);
+  const std::string admin = api.create_admin_token();
+  request in;
+  in.method = "GET";
+  in.target = "/api/v2/apiTokens";
+  in.headers.emplace_back("Authorization", "Api-Token " + admin);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(api.handle(in).status, 200U);
+  const response limited = api.handle(in);
+  EXPECT_EQ(limited.status, 429U);
+  std::map<std::string, std::string> headers(limited.headers.begin(), limited.headers.end());
+  EXPECT_EQ(headers["X-RateLimit-Limit"], "3");
+  EXPECT_EQ(headers["X-RateLimit-Remaining"], "0");
+  EXPECT_EQ(headers["X-RateLimit-Reset"], std::to_string((1'764'331'200'000 + 60'000) * 1000));
+  EXPECT_EQ(headers["Retry-After"], "30");
+  now += 30'000;  // the next minute
+  EXPECT_EQ(api.handle(in).status, 200U);
+}
+
+}  // namespace
+}  // namespace dtoken::mock
