@@ -28,6 +28,7 @@ enum exit_code : int { exit_ok = 0, exit_usage = 2, exit_io = 3 };
 
 constexpr const char* usage =
     "Usage: dtoken-mock [--port N] [--host ADDRESS] [--admin-token TOKEN] [--seed-file FILE]\n"
+    "                   [--control-key KEY] [--rate-limit N]\n"
     "\n"
     "Serves a Dynatrace environment's token API from memory, under /api/..., "
     "/e/{environment}/api/...\n"

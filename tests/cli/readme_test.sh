@@ -3,6 +3,7 @@
 # followed by the exact output it must print (stdout and stderr together); each ```cpp block is a
 # program that must compile against the library and exit 0. Any difference fails.
 # Usage: readme_test.sh PATH/TO/dtoken README.md CXX INCLUDE_DIR GENERATED_INCLUDE_DIR LIBRARY
+#                       [PATH/TO/dtoken-mock]
 set -u
 dtoken=$1
 readme=$2
@@ -13,6 +14,7 @@ library=$6
 bin_dir=$(mktemp -d)
 trap 'rm -rf "$bin_dir"' EXIT
 ln -s "$(realpath "$dtoken")" "$bin_dir/dtoken"
+[ $# -ge 7 ] && ln -s "$(realpath "$7")" "$bin_dir/dtoken-mock"
 export PATH="$bin_dir:$PATH"
 
 passes=0
