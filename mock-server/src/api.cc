@@ -415,6 +415,10 @@ struct token_api::context {
   token_record* caller = nullptr;
   millis now = 0;
   request_record* record = nullptr;
+  // What the request changed, for the state file.
+  std::set<std::string, std::less<>> changed;
+  std::vector<std::string> removed;
+  bool tenant_changed = false;
 };
 
 std::optional<std::string_view> request::header(std::string_view name) const {
@@ -459,7 +463,10 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   }
   record.creation = now();
   const std::lock_guard lock(mutex_);
-  return store_.add(token, std::move(record));
+  const std::string id = record.id;
+  if (!store_.add(token, std::move(record))) return false;
+  if (state_ != nullptr) state_->write({store_.find(id)}, {}, nullptr);
+  return true;
 }
 
 void token_api::mark_seeded() {
@@ -473,6 +480,17 @@ void token_api::reset() {
   store_ = seeded_store_;
   tenant_ = seeded_tenant_;
   usage_.clear();
+  if (state_ != nullptr) state_->replace(store_, tenant_);
+}
+
+void token_api::attach_state(state_file& file) {
+  const std::lock_guard lock(mutex_);
+  state_ = &file;
+  if (file.existed()) {
+    file.load(store_, tenant_);
+  } else {
+    file.replace(store_, tenant_);
+  }
 }
 
 response token_api::handle(const request& incoming, request_record* logged) {
@@ -485,8 +503,24 @@ response token_api::handle(const request& incoming, request_record* logged) {
   try {
     const std::lock_guard lock(mutex_);
     record.time = now();
-    context call{incoming, {}, {}, nullptr, record.time, &record};
+    context call{incoming, {}, {}, nullptr, record.time, &record, {}, {}, false};
     out = route(call);
+    if (state_ != nullptr &&
+        (!call.changed.empty() || !call.removed.empty() || call.tenant_changed)) {
+      // Durable before it is acknowledged. The caller's row goes too: its last use changed.
+      if (call.caller != nullptr && store_.find(call.caller->id) != nullptr) {
+        call.changed.insert(call.caller->id);
+      }
+      std::vector<const token_record*> rows;
+      for (const std::string& id : call.changed) {
+        if (const token_record* row = store_.find(id)) rows.push_back(row);
+      }
+      try {
+        state_->write(rows, call.removed, call.tenant_changed ? &tenant_ : nullptr);
+      } catch (const state_error& failure) {
+        out = error(503, std::string("The mock could not write its state file: ") + failure.what());
+      }
+    }
   } catch (const std::exception&) {
     out = error(500, "Internal error of the mock");
   }
@@ -605,6 +639,7 @@ response token_api::v1_create(context& call) {
   record.creation = call.now;
   record.expiration = expires;
   if (!store_.add(*token, record)) return error(500, "Token ID collision");
+  call.changed.insert(record.id);
   const std::string accept(call.incoming.header("Accept").value_or("application/json"));
   response out;
   out.status = 201;
@@ -824,6 +859,7 @@ response token_api::route(context& call) {
         record.creation = call.now;
         record.expiration = expires;
         if (!store_.add(*token, record)) return error(500, "Token ID collision");
+        call.changed.insert(record.id);
         json::object created{{"id", record.id}, {"token", *token}};
         if (expires) created["expirationDate"] = format_date(*expires);
         return json_response(201, created);
@@ -994,6 +1030,7 @@ response token_api::route(context& call) {
         if (caller->personal_access_token && record->owner != caller->owner) {
           return error(403, "A personal access token can delete only the tokens of its owner.");
         }
+        call.removed.push_back(record->id);
         store_.erase(record->id);
         return no_content();
       }
@@ -1022,6 +1059,7 @@ response token_api::route(context& call) {
       if (scopes != nullptr) record->scopes = scope_list;
       if (name != nullptr || scopes != nullptr) record->modified = call.now;
       if (enabled != nullptr) record->enabled = enabled->as_bool();
+      call.changed.insert(record->id);
       return no_content();
     }
     case kind::rotation: {
@@ -1029,6 +1067,7 @@ response token_api::route(context& call) {
       if (path.ends_with("start")) {
         if (ongoing) return error(400, "Another rotation process is already in progress.");
         tenant_.old = tenant_.active;
+        call.tenant_changed = true;
         tenant_.active = new_tenant_token();
         return json_response(200, json::object{{"active", {{"value", tenant_.active}}},
                                                {"old", {{"value", *tenant_.old}}}});
@@ -1037,12 +1076,14 @@ response token_api::route(context& call) {
         if (!ongoing) return error(400, "No ongoing rotation process.");
         const std::string old = *tenant_.old;
         tenant_.old.reset();
+        call.tenant_changed = true;
         return json_response(
             200, json::object{{"active", {{"value", tenant_.active}}}, {"old", {{"value", old}}}});
       }
       if (!ongoing) return error(400, "There is no ongoing rotation process.");
       tenant_.active = *tenant_.old;
       tenant_.old.reset();
+      call.tenant_changed = true;
       return json_response(200, json::object{{"active", {{"value", tenant_.active}}},
                                              {"old", {{"value", nullptr}}}});
     }
@@ -1080,6 +1121,7 @@ response token_api::route(context& call) {
           return error(
               400, "You can't delete the token you're using for authentication of the request.");
         }
+        call.removed.push_back(record->id);
         store_.erase(record->id);
         return no_content();
       }
@@ -1107,6 +1149,7 @@ response token_api::route(context& call) {
       if (scopes != nullptr) record->scopes = scope_list;
       if (name != nullptr || scopes != nullptr) record->modified = call.now;
       if (revoked != nullptr) record->enabled = !revoked->as_bool();
+      call.changed.insert(record->id);
       return no_content();
     }
     case kind::none:

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "state_file.h"
 #include "token_store.h"
 
 namespace dtoken::mock {
@@ -75,7 +76,12 @@ class token_api {
   // The state now (tokens, tenant token) becomes the one reset() returns to.
   void mark_seeded();
   // Back to the state of the last mark_seeded() (the start state), rate-limit counts cleared.
+  // Throws state_error when a state file cannot be written.
   void reset();
+  // Keeps the state in `file` from now on: a file that holds a state replaces the state in
+  // memory; a new one receives it. Every change is written before it is answered (a failed
+  // write answers 503). Throws state_error.
+  void attach_state(state_file& file);
 
  private:
   struct context;
@@ -94,6 +100,7 @@ class token_api {
     unsigned count = 0;
   };
   std::map<std::string, usage, std::less<>> usage_;  // per token ID, for the rate limit
+  state_file* state_ = nullptr;
 };
 
 }  // namespace dtoken::mock

@@ -28,7 +28,7 @@ enum exit_code : int { exit_ok = 0, exit_usage = 2, exit_io = 3 };
 
 constexpr const char* usage =
     "Usage: dtoken-mock [--port N] [--host ADDRESS] [--admin-token TOKEN] [--seed-file FILE]\n"
-    "                   [--control-key KEY] [--rate-limit N]\n"
+    "                   [--control-key KEY] [--rate-limit N] [--state FILE]\n"
     "\n"
     "Serves a Dynatrace environment's token API from memory, under /api/..., "
     "/e/{environment}/api/...\n"
@@ -43,7 +43,7 @@ constexpr const char* usage =
 
 // Seeds the tokens of `path`: one per line, as `dtoken generate` writes them (text, csv or
 // jsonl; a JSON line may also give name, owner and scopes). Throws std::runtime_error.
-std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path) {
+std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bool restored) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read seed file " + path);
   std::string line;
@@ -87,9 +87,12 @@ std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path) {
       }
       if (token.empty() && number == 1 && line.find("token") != std::string::npos) continue;
     }
-    if (!api.seed(token, name, owner, scopes)) {
-      throw std::runtime_error(path + ":" + std::to_string(number) +
-                               ": not a valid token, or its ID is seeded twice");
+    if (!dtoken::is_valid(token, dtoken::profile::family)) {
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": not a valid token");
+    }
+    // A token the restored state already holds is kept as it is there.
+    if (!api.seed(token, name, owner, scopes) && !restored) {
+      throw std::runtime_error(path + ":" + std::to_string(number) + ": its ID is seeded twice");
     }
     ++loaded;
   }
@@ -117,6 +120,7 @@ int main(int argc, char** argv) {
   std::string port_file;
   std::string environment = "mock00001";
   bool quiet = false;
+  std::string state_path;
   std::string control_key;
   unsigned rate_limit = 0;
   po::options_description options("Options");
@@ -135,7 +139,9 @@ int main(int argc, char** argv) {
       "control-key", po::value(&control_key),
       "the key of the control API /_dtoken/ (default: a new one, printed once)")(
       "rate-limit", po::value(&rate_limit)->default_value(rate_limit),
-      "requests per minute per token, 429 beyond (0: no limit)");
+      "requests per minute per token, 429 beyond (0: no limit)")(
+      "state", po::value(&state_path),
+      "keep the state in FILE (SQLite, WAL): acknowledged changes survive kill -9 and restarts");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -168,11 +174,23 @@ int main(int argc, char** argv) {
   api_options.environment_id = environment;
   api_options.rate_limit = rate_limit;
   dtoken::mock::token_api api(api_options);
+  std::unique_ptr<dtoken::mock::state_file> state;
+  try {
+    if (!state_path.empty()) {
+      state = std::make_unique<dtoken::mock::state_file>(state_path);
+      api.attach_state(*state);
+    }
+  } catch (const std::exception& error) {
+    std::cerr << "dtoken-mock: " << error.what() << '\n';
+    return exit_usage;
+  }
+  const bool restored = state != nullptr && state->existed();
   std::string shown_admin;
   try {
-    if (!seed_file.empty()) load_seeds(api, seed_file);
+    if (!seed_file.empty()) load_seeds(api, seed_file, restored);
     if (!admin_token.empty()) {
-      if (!api.seed(admin_token, "dtoken-mock admin", "admin")) {
+      if (!dtoken::is_valid(admin_token, dtoken::profile::family) ||
+          (!api.seed(admin_token, "dtoken-mock admin", "admin") && !restored)) {
         std::cerr << "dtoken-mock: --admin-token is not a valid token\n";
         return exit_usage;
       }

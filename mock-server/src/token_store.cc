@@ -43,6 +43,12 @@ token_record* token_store::find(std::string_view id) {
   return it == records_.end() ? nullptr : &it->second;
 }
 
+void token_store::restore(token_record record) {
+  next_sequence_ = std::max(next_sequence_, record.sequence + 1);
+  const std::string id = record.id;
+  records_.insert_or_assign(id, std::move(record));
+}
+
 bool token_store::erase(std::string_view id) {
   const auto it = records_.find(id);
   if (it == records_.end()) return false;

@@ -47,6 +47,8 @@ class token_store {
   token_record* find_by_secret(std::string_view token);
   token_record* find(std::string_view id);
   bool erase(std::string_view id);
+  // Puts back a record read from a state file, hash and sequence included.
+  void restore(token_record record);
   void clear() { records_.clear(); }
 
   // Every record, in creation order.
