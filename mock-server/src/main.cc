@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <openssl/rand.h>
@@ -19,6 +20,7 @@
 #include "dtoken/validate.h"
 #include "dtoken/version.h"
 #include "server.h"
+#include "tls_certificate.h"
 
 namespace po = boost::program_options;
 
@@ -29,6 +31,7 @@ enum exit_code : int { exit_ok = 0, exit_usage = 2, exit_io = 3 };
 constexpr const char* usage =
     "Usage: dtoken-mock [--port N] [--host ADDRESS] [--admin-token TOKEN] [--seed-file FILE]\n"
     "                   [--control-key KEY] [--rate-limit N] [--state FILE]\n"
+    "                   [--tls-cert FILE --tls-key FILE | --tls-self-signed]\n"
     "\n"
     "Serves a Dynatrace environment's token API from memory, under /api/..., "
     "/e/{environment}/api/...\n"
@@ -99,6 +102,14 @@ std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bo
   return loaded;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) throw std::runtime_error("cannot read " + path);
+  return text.str();
+}
+
 void write_port_file(const std::string& path, unsigned short port) {
   const std::string temporary = path + ".tmp";
   {
@@ -121,6 +132,9 @@ int main(int argc, char** argv) {
   std::string environment = "mock00001";
   bool quiet = false;
   std::string state_path;
+  std::string tls_cert;
+  std::string tls_key;
+  bool tls_self_signed = false;
   std::string control_key;
   unsigned rate_limit = 0;
   po::options_description options("Options");
@@ -141,7 +155,11 @@ int main(int argc, char** argv) {
       "rate-limit", po::value(&rate_limit)->default_value(rate_limit),
       "requests per minute per token, 429 beyond (0: no limit)")(
       "state", po::value(&state_path),
-      "keep the state in FILE (SQLite, WAL): acknowledged changes survive kill -9 and restarts");
+      "keep the state in FILE (SQLite, WAL): acknowledged changes survive kill -9 and restarts")(
+      "tls-cert", po::value(&tls_cert), "serve HTTPS with this certificate chain (PEM)")(
+      "tls-key", po::value(&tls_key), "the private key of --tls-cert (PEM)")(
+      "tls-self-signed", po::bool_switch(&tls_self_signed),
+      "serve HTTPS with a certificate made at start");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -157,6 +175,10 @@ int main(int argc, char** argv) {
   if (values.count("version") != 0) {
     std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << '\n';
     return exit_ok;
+  }
+  if (tls_cert.empty() != tls_key.empty() || (tls_self_signed && !tls_cert.empty())) {
+    std::cerr << "dtoken-mock: give --tls-cert with --tls-key, or --tls-self-signed\n";
+    return exit_usage;
   }
   if (port > 65535 || threads == 0 || threads > 256) {
     std::cerr << "dtoken-mock: --port takes 0 to 65535 and --threads 1 to 256\n";
@@ -227,6 +249,14 @@ int main(int argc, char** argv) {
     server_options.host = host;
     server_options.port = static_cast<unsigned short>(port);
     server_options.threads = threads;
+    if (tls_self_signed) {
+      const dtoken::mock::pem_pair made = dtoken::mock::make_self_signed(host);
+      server_options.tls_certificate_pem = made.certificate;
+      server_options.tls_key_pem = made.key;
+    } else if (!tls_cert.empty()) {
+      server_options.tls_certificate_pem = read_file(tls_cert);
+      server_options.tls_key_pem = read_file(tls_key);
+    }
     server = std::make_unique<dtoken::mock::http_server>(service, server_options,
                                                          quiet ? nullptr : &std::cerr);
     if (!port_file.empty()) write_port_file(port_file, server->port());
@@ -235,7 +265,9 @@ int main(int argc, char** argv) {
               << '\n';
     return exit_io;
   }
-  const std::string url = "http://" + host + ":" + std::to_string(server->port());
+  const bool https = tls_self_signed || !tls_cert.empty();
+  const std::string url =
+      (https ? "https://" : "http://") + host + ":" + std::to_string(server->port());
   std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << " listening on " << url << '\n'
             << "environment URL: " << url << "/e/" << environment << '\n';
   if (!shown_admin.empty()) {

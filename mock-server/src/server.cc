@@ -6,6 +6,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
 #include <mutex>
 #include <thread>
@@ -34,12 +35,19 @@ http::response<http::string_body> early_error(unsigned status, const std::string
   return out;
 }
 
-// One connection: read a request, answer it, repeat while keep-alive holds.
-class session : public std::enable_shared_from_this<session> {
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection: read a request, answer it, repeat while keep-alive holds. Stream is
+// beast::tcp_stream (HTTP) or tls_stream (HTTPS: a handshake first, a TLS shutdown last).
+template <typename Stream>
+class session : public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool tls = std::is_same_v<Stream, tls_stream>;
+
  public:
+  template <typename... Extra>
   session(tcp::socket socket, mock_service& api, const server_options& options, std::ostream* log,
-          std::mutex& log_mutex)
-      : stream_(std::move(socket)),
+          std::mutex& log_mutex, Extra&... tls_context)
+      : stream_(std::move(socket), tls_context...),
         timer_(stream_.get_executor()),
         api_(api),
         options_(options),
@@ -47,7 +55,17 @@ class session : public std::enable_shared_from_this<session> {
         log_mutex_(log_mutex) {}
 
   void start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (tls) {
+        beast::get_lowest_layer(self->stream_).expires_after(self->options_.idle_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](beast::error_code error) {
+                                        if (!error) self->read();
+                                      });
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
@@ -55,9 +73,9 @@ class session : public std::enable_shared_from_this<session> {
     parser_.emplace();
     parser_->header_limit(header_limit);
     parser_->body_limit(body_limit);
-    stream_.expires_after(options_.idle_timeout);
+    beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                     [self = this->shared_from_this()](beast::error_code error, std::size_t) {
                        self->on_read(error);
                      });
   }
@@ -85,14 +103,14 @@ class session : public std::enable_shared_from_this<session> {
     }
     call.body = incoming.body();
     beast::error_code ignored;
-    const auto remote = stream_.socket().remote_endpoint(ignored);
+    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
     call.remote_address = ignored ? "" : remote.address().to_string();
     request_record record;
     const response answer = api_.handle(call, &record);
     log(record);
 
     if (answer.drop) {  // a fault: the connection goes away without an answer
-      stream_.socket().close(ignored);
+      beast::get_lowest_layer(stream_).socket().close(ignored);
       return;
     }
     http::response<http::string_body> out{static_cast<http::status>(answer.status),
@@ -105,7 +123,7 @@ class session : public std::enable_shared_from_this<session> {
     out.prepare_payload();
     if (answer.delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
       timer_.expires_after(std::chrono::milliseconds(answer.delay));
-      timer_.async_wait([self = shared_from_this(), message = std::move(out),
+      timer_.async_wait([self = this->shared_from_this(), message = std::move(out),
                          keep_alive = incoming.keep_alive()](beast::error_code) mutable {
         self->write(std::move(message), keep_alive);
       });
@@ -116,30 +134,38 @@ class session : public std::enable_shared_from_this<session> {
 
   void write(http::response<http::string_body> out, bool keep_alive) {
     auto message = std::make_shared<http::response<http::string_body>>(std::move(out));
-    stream_.expires_after(options_.idle_timeout);
-    http::async_write(
-        stream_, *message,
-        [self = shared_from_this(), message, keep_alive](beast::error_code error, std::size_t) {
-          if (error || !keep_alive) return self->close();
-          self->read();
-        });
+    beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
+    http::async_write(stream_, *message,
+                      [self = this->shared_from_this(), message, keep_alive](
+                          beast::error_code error, std::size_t) {
+                        if (error || !keep_alive) return self->close();
+                        self->read();
+                      });
   }
 
   // Ends the connection gracefully: no more sending, then what the client still sends is read
   // and dropped (for at most 2 s), so that closing with unread bytes cannot reset the connection
   // before the client has read the answer (a 413 is sent before the body has been read).
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
-    drain();
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(std::chrono::seconds(2));
+    if constexpr (tls) {
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      drain();
+    }
   }
 
   void drain() {
-    stream_.async_read_some(asio::buffer(scratch_),
-                            [self = shared_from_this()](beast::error_code error, std::size_t) {
-                              if (!error) self->drain();
-                            });
+    stream_.async_read_some(asio::buffer(scratch_), [self = this->shared_from_this()](
+                                                        beast::error_code error, std::size_t) {
+      if (!error) self->drain();
+    });
   }
 
   void log(const request_record& record) {
@@ -155,7 +181,7 @@ class session : public std::enable_shared_from_this<session> {
     *log_ << line << '\n' << std::flush;
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   asio::steady_timer timer_;
   beast::flat_buffer buffer_;
   std::array<char, 4096> scratch_{};
@@ -175,6 +201,7 @@ struct http_server::state {
   std::mutex log_mutex;
   asio::io_context context;
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;  // set for HTTPS
 
   state(mock_service& api_, const server_options& options_, std::ostream* log_)
       : api(api_),
@@ -187,17 +214,33 @@ struct http_server::state {
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);
     acceptor.listen(asio::socket_base::max_listen_connections);
+    if (!options.tls_certificate_pem.empty()) {
+      tls.emplace(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+      tls->use_certificate_chain(asio::buffer(options.tls_certificate_pem));
+      tls->use_private_key(asio::buffer(options.tls_key_pem), asio::ssl::context::pem);
+    }
   }
 
   void accept() {
-    acceptor.async_accept(
-        asio::make_strand(context), [this](beast::error_code error, tcp::socket socket) {
-          if (error == asio::error::operation_aborted) return;
-          if (!error) {
-            std::make_shared<session>(std::move(socket), api, options, log, log_mutex)->start();
-          }
-          accept();
-        });
+    acceptor.async_accept(asio::make_strand(context),
+                          [this](beast::error_code error, tcp::socket socket) {
+                            if (error == asio::error::operation_aborted) return;
+                            if (!error) {
+                              if (tls) {
+                                std::make_shared<session<tls_stream>>(std::move(socket), api,
+                                                                      options, log, log_mutex, *tls)
+                                    ->start();
+                              } else {
+                                std::make_shared<session<beast::tcp_stream>>(
+                                    std::move(socket), api, options, log, log_mutex)
+                                    ->start();
+                              }
+                            }
+                            accept();
+                          });
   }
 };
 

@@ -1,6 +1,6 @@
-// HTTP/1.1 over Boost.Beast and Asio: keep-alive, a thread pool, limits on headers (8 KiB, 431)
-// and bodies (1 MB, 413), idle timeouts, and a JSON log line per request (token IDs, never
-// secrets). Requests go to mock_service::handle().
+// HTTP/1.1 (or HTTPS) over Boost.Beast and Asio: keep-alive, a thread pool, limits on headers (8
+// KiB, 431) and bodies (1 MB, 413), idle timeouts, and a JSON log line per request (token IDs,
+// never secrets). Requests go to mock_service::handle().
 #ifndef DTOKEN_MOCK_SERVER_H
 #define DTOKEN_MOCK_SERVER_H
 
@@ -20,6 +20,9 @@ struct server_options {
   unsigned short port = 0;  // 0: any free port
   unsigned threads = 2;
   std::chrono::seconds idle_timeout{30};
+  // HTTPS when set: the certificate chain and its private key, PEM.
+  std::string tls_certificate_pem;
+  std::string tls_key_pem;
 };
 
 class http_server {

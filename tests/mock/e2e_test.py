@@ -188,6 +188,36 @@ def main(binary):
     process.send_signal(signal.SIGINT)
     check("exit 0 on SIGINT", process.wait(timeout=10) == 0)
 
+    # HTTPS with a certificate made at start: the certificate names 127.0.0.1, and a client that
+    # trusts it gets answers over keep-alive.
+    import ssl
+    import http.client
+    port_file = os.path.join(directory, "p4")
+    process = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, "--tls-self-signed"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    for _ in range(200):
+        if os.path.exists(port_file):
+            break
+        time.sleep(0.05)
+    banner = [process.stdout.readline() for _ in range(3)]
+    check("https URL", "listening on https://127.0.0.1:" in banner[0], banner[0])
+    tls_admin = banner[2].split()[-1]
+    port = int(open(port_file).read())
+    pem = ssl.get_server_certificate(("127.0.0.1", port))
+    context = ssl.create_default_context(cadata=pem)
+    connection = http.client.HTTPSConnection("127.0.0.1", port, context=context, timeout=10)
+    for _ in range(2):
+        connection.request("GET", "/api/v2/apiTokens", headers={"Authorization": f"Api-Token {tls_admin}"})
+        answer = connection.getresponse()
+        check("https request", answer.status == 200 and json.loads(answer.read())["totalCount"] == 1)
+    connection.close()
+    plain = exchange(port, b"GET /api/v2/apiTokens HTTP/1.1\r\nHost: x\r\n\r\n", timeout=3)
+    check("plain HTTP on the TLS port gets no answer", not plain.startswith(b"HTTP/1.1 200"), plain[:80])
+    process.send_signal(signal.SIGTERM)
+    check("https mock stops", process.wait(timeout=10) == 0)
+    bad = subprocess.run([binary, "--port", "0", "--tls-cert", "x.pem"], capture_output=True, text=True)
+    check("--tls-cert without --tls-key", bad.returncode == 2, bad.stderr)
+
     # Usage errors.
     bad = subprocess.run([binary, "--port", "70000"], capture_output=True, text=True)
     check("bad port", bad.returncode == 2, bad.stderr)
