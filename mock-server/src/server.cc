@@ -261,11 +261,15 @@ void http_server::run() {
   for (std::thread& thread : pool) thread.join();
 }
 
+// Gracefully: no new connections, then half a second for the answers being written to go out
+// (every change is already applied, and written to the state file, before it is answered).
 void http_server::stop() {
   asio::post(state_->acceptor.get_executor(), [this] {
     beast::error_code ignored;
     state_->acceptor.close(ignored);
-    state_->context.stop();
+    auto grace =
+        std::make_shared<asio::steady_timer>(state_->context, std::chrono::milliseconds(500));
+    grace->async_wait([this, grace](beast::error_code) { state_->context.stop(); });
   });
 }
 

@@ -329,6 +329,69 @@ TEST_F(api_test, list_fields_sort_and_selector) {
   expect_error(call("GET", "/api/v2/apiTokens?from=yesterday"), 400, "Constraints");
 }
 
+// Every sort key, both ways, against an ordering computed here from the tokens' metadata.
+TEST_F(api_test, every_sort_key_in_both_directions) {
+  const char* names[] = {"delta", "alpha", "charlie", "bravo", "echo"};
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 5; ++i) {
+    now += 1000;
+    const std::string expiry =
+        i % 2 == 0 ? R"(,"expirationDate":"now+)" + std::to_string(9 - i) + "d\"" : "";
+    tokens.push_back(create(names[i], R"(["apiTokens.read"])", expiry));
+  }
+  now += 1000;
+  call("GET", "/api/v2/apiTokens", {}, tokens[3]);  // used
+  now += 1000;
+  call("GET", "/api/v2/apiTokens", {}, tokens[1]);                              // used later
+  call("PUT", "/api/v2/apiTokens/" + id_of(tokens[4]), R"({"name":"echo2"})");  // modified
+  const std::string all_fields = "fields=%2BexpirationDate,%2BlastUsedDate,%2BmodifiedDate";
+  const json::array listed =
+      body_of(call("GET", "/api/v2/apiTokens?" + all_fields)).at("apiTokens").as_array();
+  for (const std::string key :
+       {"name", "lastUsedDate", "creationDate", "expirationDate", "modifiedDate"}) {
+    for (const bool ascending : {true, false}) {
+      // The expected order: by the key; missing dates first for lastUsedDate and modifiedDate,
+      // last for expirationDate (never expires); ties by creation order in the sort's direction.
+      std::vector<json::object> expected;
+      for (const auto& entry : listed) expected.push_back(entry.as_object());
+      const auto value = [&](const json::object& entry) -> std::optional<std::string> {
+        if (!entry.contains(key)) return std::nullopt;
+        return std::string(entry.at(key).as_string());
+      };
+      std::stable_sort(
+          expected.begin(), expected.end(), [&](const json::object& a, const json::object& b) {
+            const auto x = value(a);
+            const auto y = value(b);
+            const bool missing_first = key != "expirationDate";
+            int order = 0;
+            if (x != y) {
+              if (!x)
+                order = missing_first ? -1 : 1;
+              else if (!y)
+                order = missing_first ? 1 : -1;
+              else
+                order = *x < *y ? -1 : 1;
+            }
+            if (order == 0) {  // creation order
+              order = a.at("creationDate").as_string() < b.at("creationDate").as_string() ? -1 : 1;
+              if (a.at("creationDate") == b.at("creationDate")) return false;
+            }
+            return ascending ? order < 0 : order > 0;
+          });
+      const std::string sort = std::string(ascending ? "%2B" : "-") + key;
+      const json::array sorted =
+          body_of(call("GET", "/api/v2/apiTokens?sort=" + sort + "&" + all_fields))
+              .at("apiTokens")
+              .as_array();
+      ASSERT_EQ(sorted.size(), expected.size());
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(sorted.at(i).at("id"), expected[i].at("id"))
+            << "sort=" << sort << " position " << i;
+      }
+    }
+  }
+}
+
 TEST_F(api_test, tenant_token_rotation_state_machine) {
   const std::string before =
       std::string(body_of(call("GET", "/api/v1/deployment/installer/agent/connectioninfo"))
