@@ -15,6 +15,7 @@
 #include "dtoken/redact.h"
 #include "dtoken/validate.h"
 #include "scopes.h"
+#include "text.h"
 
 namespace dtoken::mock {
 namespace json = boost::json;
@@ -495,10 +496,10 @@ void token_api::attach_state(state_file& file) {
 
 response token_api::handle(const request& incoming, request_record* logged) {
   request_record record;
-  record.method = incoming.method;
+  record.method = printable(incoming.method);
   const std::string_view target = incoming.target;
   // (A DELETE by secret carries the secret in its path: the record masks it.)
-  record.path = without_secrets(target.substr(0, target.find('?')));
+  record.path = printable(without_secrets(target.substr(0, target.find('?'))));
   response out;
   try {
     const std::lock_guard lock(mutex_);
@@ -753,7 +754,7 @@ response token_api::route(context& call) {
     std::string allowed;
     for (const route_entry& e : methods)
       allowed.append(allowed.empty() ? "" : ", ").append(e.method);
-    response out = error(405, "Method " + in.method + " is not allowed here");
+    response out = error(405, "Method " + printable(in.method) + " is not allowed here");
     out.headers.emplace_back("Allow", allowed);
     return out;
   }
@@ -871,8 +872,9 @@ response token_api::route(context& call) {
         if (page_key != nullptr) {
           for (const auto& [key, value] : call.query) {
             if (key != "nextPageKey" && !iequals(key, "api-token")) {
-              return error(400, "nextPageKey must be the only query parameter",
-                           {{key, "must be omitted together with nextPageKey", "QUERY"}});
+              return error(
+                  400, "nextPageKey must be the only query parameter",
+                  {{printable(key), "must be omitted together with nextPageKey", "QUERY"}});
             }
           }
           // The key is the query it continues and the offset, base64-encoded JSON.
@@ -1018,7 +1020,7 @@ response token_api::route(context& call) {
       token_record* record = find_target(id);
       if (in.method == "GET") {
         record = store_.find(id);
-        if (record == nullptr) return error(404, "Token with ID '" + id + "' not found");
+        if (record == nullptr) return error(404, "Token with ID '" + printable(id) + "' not found");
         return json_response(200, token_json(*record, every_field()));
       }
       if (record == nullptr) return error(404, "Token not found");

@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <variant>
 
+#include "text.h"
+
 namespace dtoken::mock {
 namespace json = boost::json;
 
@@ -119,7 +121,7 @@ response mock_service::handle(const request& incoming, request_record* record) {
     response out = path == "/_dtoken/health" ? json_answer(200, json::object{{"status", "ready"}})
                                              : control(incoming, path.substr(9));
     if (record != nullptr)
-      *record = {incoming.method, std::string(path), {}, out.status, api_.now()};
+      *record = {printable(incoming.method), printable(path), {}, out.status, api_.now()};
     return out;
   }
 
@@ -133,8 +135,8 @@ response mock_service::handle(const request& incoming, request_record* record) {
     out = api_.handle(incoming, &entry);
     out.delay = delay;
   } else {
-    entry.method = incoming.method;
-    entry.path = api_path(incoming.target);
+    entry.method = printable(incoming.method);
+    entry.path = printable(api_path(incoming.target));
     entry.status = out.drop ? 0 : out.status;
   }
   {
@@ -269,7 +271,7 @@ response mock_service::control(const request& incoming, std::string_view path) {
       const std::string id(path.substr(7));
       const auto before = faults_.size();
       std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
-      return before == faults_.size() ? envelope(404, "No fault rule " + id)
+      return before == faults_.size() ? envelope(404, "No fault rule " + printable(id))
                                       : json_answer(200, json::object{{"deleted", true}});
     }
     if (method == "GET") {
@@ -292,7 +294,7 @@ response mock_service::control(const request& incoming, std::string_view path) {
     faults_.push_back(std::move(rule));
     return json_answer(201, rule_json(faults_.back()));
   }
-  return envelope(404, "No control endpoint /_dtoken/" + std::string(path));
+  return envelope(404, "No control endpoint /_dtoken/" + printable(path));
 }
 
 }  // namespace dtoken::mock

@@ -1,5 +1,7 @@
 #include "server.h"
 
+#include "http_codec.h"
+
 #include <array>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,20 +22,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr std::size_t header_limit = 8 * 1024;
-constexpr std::size_t body_limit = 1024 * 1024;
-
-// An error envelope for failures found before the API sees the request.
-http::response<http::string_body> early_error(unsigned status, const std::string& message) {
-  http::response<http::string_body> out{static_cast<http::status>(status), 11};
-  out.set(http::field::content_type, "application/json;charset=utf-8");
-  out.body() = boost::json::serialize(
-      boost::json::object{{"error", {{"code", status}, {"message", message}}}});
-  out.keep_alive(false);
-  out.prepare_payload();
-  return out;
-}
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
@@ -71,8 +59,7 @@ class session : public std::enable_shared_from_this<session<Stream>> {
  private:
   void read() {
     parser_.emplace();
-    parser_->header_limit(header_limit);
-    parser_->body_limit(body_limit);
+    configure(*parser_);
     beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code error, std::size_t) {
@@ -86,41 +73,21 @@ class session : public std::enable_shared_from_this<session<Stream>> {
         error == asio::error::eof) {
       return close();
     }
-    if (error == http::error::body_limit) {
-      return write(early_error(413, "The request body is larger than 1 MB"), false);
-    }
-    if (error == http::error::header_limit) {
-      return write(early_error(431, "The request headers are larger than 8 KiB"), false);
-    }
-    if (error) return write(early_error(400, "Malformed HTTP request: " + error.message()), false);
+    if (error) return write(parse_error_response(error), false);  // 400, 413 or 431
 
-    const http::request<http::string_body>& incoming = parser_->get();
-    request call;
-    call.method = std::string(incoming.method_string());
-    call.target = std::string(incoming.target());
-    for (const auto& field : incoming) {
-      call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    call.body = incoming.body();
+    const http_request& incoming = parser_->get();
     beast::error_code ignored;
     const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
-    call.remote_address = ignored ? "" : remote.address().to_string();
     request_record record;
-    const response answer = api_.handle(call, &record);
+    const response answer =
+        api_.handle(to_request(incoming, ignored ? "" : remote.address().to_string()), &record);
     log(record);
 
     if (answer.drop) {  // a fault: the connection goes away without an answer
       beast::get_lowest_layer(stream_).socket().close(ignored);
       return;
     }
-    http::response<http::string_body> out{static_cast<http::status>(answer.status),
-                                          incoming.version()};
-    out.set(http::field::server, "dtoken-mock");
-    if (!answer.content_type.empty()) out.set(http::field::content_type, answer.content_type);
-    for (const auto& [name, value] : answer.headers) out.set(name, value);
-    out.body() = answer.body;
-    out.keep_alive(incoming.keep_alive());
-    out.prepare_payload();
+    http_response out = to_http(answer, incoming.version(), incoming.keep_alive());
     if (answer.delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
       timer_.expires_after(std::chrono::milliseconds(answer.delay));
       timer_.async_wait([self = this->shared_from_this(), message = std::move(out),

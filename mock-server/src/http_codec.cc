@@ -1,0 +1,83 @@
+#include "http_codec.h"
+
+#include <boost/json.hpp>
+
+namespace dtoken::mock {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+void configure(http::request_parser<http::string_body>& parser) {
+  parser.header_limit(header_limit);
+  parser.body_limit(body_limit);
+}
+
+request to_request(const http_request& incoming, std::string remote_address) {
+  request call;
+  call.method = std::string(incoming.method_string());
+  call.target = std::string(incoming.target());
+  for (const auto& field : incoming) {
+    call.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  call.body = incoming.body();
+  call.remote_address = std::move(remote_address);
+  return call;
+}
+
+http_response to_http(const response& answer, unsigned version, bool keep_alive) {
+  http_response out{static_cast<http::status>(answer.status), version};
+  out.set(http::field::server, "dtoken-mock");
+  if (!answer.content_type.empty()) out.set(http::field::content_type, answer.content_type);
+  for (const auto& [name, value] : answer.headers) out.set(name, value);
+  out.body() = answer.body;
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+
+http_response parse_error_response(beast::error_code error) {
+  unsigned status = 400;
+  std::string message = "Malformed HTTP request: " + error.message();
+  if (error == http::error::body_limit) {
+    status = 413;
+    message = "The request body is larger than 1 MB";
+  } else if (error == http::error::header_limit) {
+    status = 431;
+    message = "The request headers are larger than 8 KiB";
+  }
+  http_response out{static_cast<http::status>(status), 11};
+  out.set(http::field::content_type, "application/json;charset=utf-8");
+  out.body() = boost::json::serialize(
+      boost::json::object{{"error", {{"code", status}, {"message", message}}}});
+  out.keep_alive(false);
+  out.prepare_payload();
+  return out;
+}
+
+std::vector<http_response> serve_bytes(mock_service& service, std::string_view bytes) {
+  std::vector<http_response> answers;
+  while (!bytes.empty()) {
+    http::request_parser<http::string_body> parser;
+    configure(parser);
+    beast::error_code error;
+    while (!parser.is_done()) {
+      const std::size_t used = parser.put(boost::asio::buffer(bytes.data(), bytes.size()), error);
+      bytes.remove_prefix(used);
+      if (error && error != http::error::need_more) {
+        answers.push_back(parse_error_response(error));
+        return answers;
+      }
+      // Nothing more can be parsed from what there is: the client would send the rest.
+      if (used == 0 || (error == http::error::need_more && bytes.empty())) return answers;
+      error = {};
+    }
+    const http_request& incoming = parser.get();
+    const response answer = service.handle(to_request(incoming, "127.0.0.1"));
+    if (answer.drop) return answers;
+    answers.push_back(to_http(answer, incoming.version(), incoming.keep_alive()));
+    if (!incoming.keep_alive()) return answers;
+  }
+  return answers;
+}
+
+}  // namespace dtoken::mock
