@@ -10,6 +10,7 @@
 #include <charconv>
 #include <chrono>
 #include <set>
+#include <variant>
 
 #include "dtoken/generate.h"
 #include "dtoken/redact.h"
@@ -115,13 +116,6 @@ response error(unsigned status, const std::string& message,
   response out;
   out.status = status;
   out.body = json::serialize(json::object{{"error", std::move(inner)}});
-  return out;
-}
-
-response json_response(unsigned status, const json::value& body) {
-  response out;
-  out.status = status;
-  out.body = json::serialize(body);
   return out;
 }
 
@@ -389,6 +383,43 @@ int compare(const token_record& a, const token_record& b, std::string_view key) 
   return a.creation == b.creation ? 0 : (a.creation < b.creation ? -1 : 1);
 }
 
+// An update body, validated: v2 has `enabled`, v1 `revoked` (the `flag`).
+struct token_update {
+  std::optional<std::string> name;
+  std::optional<bool> flag;
+  std::optional<std::vector<std::string>> scopes;
+};
+
+std::variant<token_update, response> parse_update(std::string_view body, const char* flag_name,
+                                                  bool personal) {
+  const auto object = parse_object(body);
+  if (!object) return error(400, "The request body is not a JSON object");
+  std::vector<violation> problems;
+  token_update update;
+  if (const json::value* name = member(*object, "name")) {
+    if (!name->is_string()) problems.push_back({"name", "must be a string", "PAYLOAD_BODY"});
+    if (name->is_string()) update.name = std::string(name->as_string());
+  }
+  if (const json::value* flag = member(*object, flag_name)) {
+    if (!flag->is_bool()) problems.push_back({flag_name, "must be a boolean", "PAYLOAD_BODY"});
+    if (flag->is_bool()) update.flag = flag->as_bool();
+  }
+  if (const json::value* scopes = member(*object, "scopes")) {
+    update.scopes = read_scopes(*scopes, personal, problems);
+  }
+  if (!problems.empty()) return error(400, "Constraints violated.", problems);
+  return update;
+}
+
+// Applies an update: scopes replace; a new name or scopes count as a modification, enabling or
+// disabling does not.
+void apply(token_record& record, const token_update& update, bool flag_is_revoked, millis now) {
+  if (update.name) record.name = *update.name;
+  if (update.scopes) record.scopes = *update.scopes;
+  if (update.name || update.scopes) record.modified = now;
+  if (update.flag) record.enabled = flag_is_revoked ? !*update.flag : *update.flag;
+}
+
 // TokenMetadata of API v1: dates as Unix milliseconds, `revoked` instead of `enabled`.
 json::object v1_metadata(const token_record& record) {
   json::array scopes;
@@ -406,6 +437,17 @@ json::object v1_metadata(const token_record& record) {
 }
 
 }  // namespace
+
+response error_response(unsigned status, const std::string& message) {
+  return error(status, message);
+}
+
+response json_response(unsigned status, const json::value& body) {
+  response out;
+  out.status = status;
+  out.body = json::serialize(body);
+  return out;
+}
 
 // --- the request being handled ---
 
@@ -630,17 +672,9 @@ response token_api::v1_create(context& call) {
     }
   }
   if (!problems.empty()) return error(400, "Constraints violated.", problems);
-  const std::optional<std::string> token = new_token();
-  if (!token) return error(500, "The CSPRNG failed");
-  token_record record;
-  record.id = token->substr(0, token->size() - 65);
-  record.name = std::string(name->as_string());
-  record.owner = call.caller->owner;
-  record.scopes = scope_list;
-  record.creation = call.now;
-  record.expiration = expires;
-  if (!store_.add(*token, record)) return error(500, "Token ID collision");
-  call.changed.insert(record.id);
+  auto issued = issue(call, std::string(name->as_string()), scope_list, false, expires);
+  if (auto* failure = std::get_if<response>(&issued)) return *failure;
+  const std::string& token = std::get<std::string>(issued);
   const std::string accept(call.incoming.header("Accept").value_or("application/json"));
   response out;
   out.status = 201;
@@ -648,15 +682,49 @@ response token_api::v1_create(context& call) {
     const bool header = accept.find("header=absent") == std::string::npos;
     out.content_type = header ? "text/csv; header=present; charset=utf-8"
                               : "text/csv; header=absent; charset=utf-8";
-    out.body = (header ? "token\r\n" : "") + *token + "\r\n";
+    out.body = (header ? "token\r\n" : "") + token + "\r\n";
   } else if (accept.find("text/plain") != std::string::npos &&
              accept.find("application/json") == std::string::npos) {
     out.content_type = "text/plain;charset=utf-8";
-    out.body = *token;
+    out.body = token;
   } else {
-    out.body = json::serialize(json::object{{"token", *token}});
+    out.body = json::serialize(json::object{{"token", token}});
   }
   return out;
+}
+
+// A new token from the CSPRNG, owned by the caller, stored: its full text (shown this once), or
+// the error to answer.
+std::variant<std::string, response> token_api::issue(context& call, std::string name,
+                                                     std::vector<std::string> scopes, bool personal,
+                                                     std::optional<millis> expires) {
+  const std::optional<std::string> token = new_token();
+  if (!token) return error(500, "The CSPRNG failed");
+  token_record record;
+  record.id = token->substr(0, token->size() - 65);
+  record.name = std::move(name);
+  record.owner = call.caller->owner;
+  record.scopes = std::move(scopes);
+  record.personal_access_token = personal;
+  record.creation = call.now;
+  record.expiration = expires;
+  if (!store_.add(*token, record)) return error(500, "Token ID collision");
+  call.changed.insert(record.id);
+  return *token;
+}
+
+// The token whose secret is the body's "token" (lookup), or the error to answer.
+std::variant<token_record*, response> token_api::find_by_body(std::string_view body,
+                                                              const std::string& not_found) {
+  const auto object = parse_object(body);
+  const json::value* token = object ? member(*object, "token") : nullptr;
+  if (token == nullptr || !token->is_string()) {
+    return error(400, "Constraints violated.", {{"token", "must not be null", "PAYLOAD_BODY"}});
+  }
+  const std::string text(token->as_string());
+  token_record* record = is_valid(text, profile::family) ? store_.find_by_secret(text) : nullptr;
+  if (record == nullptr) return error(404, not_found);
+  return record;
 }
 
 response token_api::route(context& call) {
@@ -849,19 +917,10 @@ response token_api::route(context& call) {
           }
         }
         if (!problems.empty()) return error(400, "Constraints violated.", problems);
-        const std::optional<std::string> token = new_token();
-        if (!token) return error(500, "The CSPRNG failed");
-        token_record record;
-        record.id = token->substr(0, token->size() - 65);
-        record.name = std::string(name->as_string());
-        record.owner = caller->owner;
-        record.scopes = scope_list;
-        record.personal_access_token = is_personal;
-        record.creation = call.now;
-        record.expiration = expires;
-        if (!store_.add(*token, record)) return error(500, "Token ID collision");
-        call.changed.insert(record.id);
-        json::object created{{"id", record.id}, {"token", *token}};
+        auto issued = issue(call, std::string(name->as_string()), scope_list, is_personal, expires);
+        if (auto* failure = std::get_if<response>(&issued)) return *failure;
+        const std::string& token = std::get<std::string>(issued);
+        json::object created{{"id", token.substr(0, token.size() - 65)}, {"token", token}};
         if (expires) created["expirationDate"] = format_date(*expires);
         return json_response(201, created);
       } else {
@@ -1005,16 +1064,9 @@ response token_api::route(context& call) {
                                                {"apiTokens", std::move(tokens)}});
       }
     case kind::lookup: {
-      const auto body = body_object();
-      const json::value* token = body ? member(*body, "token") : nullptr;
-      if (token == nullptr || !token->is_string()) {
-        return error(400, "Constraints violated.", {{"token", "must not be null", "PAYLOAD_BODY"}});
-      }
-      const std::string text(token->as_string());
-      token_record* record =
-          is_valid(text, profile::family) ? store_.find_by_secret(text) : nullptr;
-      if (record == nullptr) return error(404, "Token not found");
-      return json_response(200, token_json(*record, every_field()));
+      auto found_token = find_by_body(in.body, "Token not found");
+      if (auto* failure = std::get_if<response>(&found_token)) return *failure;
+      return json_response(200, token_json(*std::get<token_record*>(found_token), every_field()));
     }
     case kind::one: {
       token_record* record = find_target(id);
@@ -1037,30 +1089,14 @@ response token_api::route(context& call) {
         return no_content();
       }
       // PUT
-      const auto body = body_object();
-      if (!body) return error(400, "The request body is not a JSON object");
-      std::vector<violation> problems;
-      const json::value* name = member(*body, "name");
-      const json::value* enabled = member(*body, "enabled");
-      const json::value* scopes = member(*body, "scopes");
-      if (name != nullptr && !name->is_string()) {
-        problems.push_back({"name", "must be a string", "PAYLOAD_BODY"});
-      }
-      if (enabled != nullptr && !enabled->is_bool()) {
-        problems.push_back({"enabled", "must be a boolean", "PAYLOAD_BODY"});
-      }
-      std::vector<std::string> scope_list;
-      if (scopes != nullptr)
-        scope_list = read_scopes(*scopes, record->personal_access_token, problems);
-      if (!problems.empty()) return error(400, "Constraints violated.", problems);
-      if (record == caller && enabled != nullptr && !enabled->as_bool()) {
+      auto parsed = parse_update(in.body, "enabled", record->personal_access_token);
+      if (auto* failure = std::get_if<response>(&parsed)) return *failure;
+      const token_update& update = std::get<token_update>(parsed);
+      if (record == caller && update.flag == false) {
         return error(400,
                      "You can't disable the token you're using for authentication of the request.");
       }
-      if (name != nullptr) record->name = std::string(name->as_string());
-      if (scopes != nullptr) record->scopes = scope_list;
-      if (name != nullptr || scopes != nullptr) record->modified = call.now;
-      if (enabled != nullptr) record->enabled = enabled->as_bool();
+      apply(*record, update, false, call.now);
       call.changed.insert(record->id);
       return no_content();
     }
@@ -1103,16 +1139,9 @@ response token_api::route(context& call) {
     case kind::v1_list:
       return in.method == "POST" ? v1_create(call) : v1_list(call);
     case kind::v1_lookup: {
-      const auto body = body_object();
-      const json::value* token = body ? member(*body, "token") : nullptr;
-      if (token == nullptr || !token->is_string()) {
-        return error(400, "Constraints violated.", {{"token", "must not be null", "PAYLOAD_BODY"}});
-      }
-      const std::string text(token->as_string());
-      token_record* record =
-          is_valid(text, profile::family) ? store_.find_by_secret(text) : nullptr;
-      if (record == nullptr) return error(404, "The requested token has not been found.");
-      return json_response(200, v1_metadata(*record));
+      auto found_token = find_by_body(in.body, "The requested token has not been found.");
+      if (auto* failure = std::get_if<response>(&found_token)) return *failure;
+      return json_response(200, v1_metadata(*std::get<token_record*>(found_token)));
     }
     case kind::v1_one: {
       token_record* record = in.method == "DELETE" ? find_target(id) : store_.find(id);
@@ -1131,26 +1160,9 @@ response token_api::route(context& call) {
         return error(400,
                      "You can't update the token you're using for authentication of the request.");
       }
-      const auto body = body_object();
-      if (!body) return error(400, "The request body is not a JSON object");
-      std::vector<violation> problems;
-      const json::value* name = member(*body, "name");
-      const json::value* revoked = member(*body, "revoked");
-      const json::value* scopes = member(*body, "scopes");
-      if (name != nullptr && !name->is_string()) {
-        problems.push_back({"name", "must be a string", "PAYLOAD_BODY"});
-      }
-      if (revoked != nullptr && !revoked->is_bool()) {
-        problems.push_back({"revoked", "must be a boolean", "PAYLOAD_BODY"});
-      }
-      std::vector<std::string> scope_list;
-      if (scopes != nullptr)
-        scope_list = read_scopes(*scopes, record->personal_access_token, problems);
-      if (!problems.empty()) return error(400, "Constraints violated.", problems);
-      if (name != nullptr) record->name = std::string(name->as_string());
-      if (scopes != nullptr) record->scopes = scope_list;
-      if (name != nullptr || scopes != nullptr) record->modified = call.now;
-      if (revoked != nullptr) record->enabled = !revoked->as_bool();
+      auto parsed = parse_update(in.body, "revoked", record->personal_access_token);
+      if (auto* failure = std::get_if<response>(&parsed)) return *failure;
+      apply(*record, std::get<token_update>(parsed), true, call.now);
       call.changed.insert(record->id);
       return no_content();
     }

@@ -5,6 +5,7 @@
 #ifndef DTOKEN_MOCK_API_H
 #define DTOKEN_MOCK_API_H
 
+#include <boost/json/value.hpp>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "state_file.h"
@@ -38,6 +40,11 @@ struct response {
   millis delay = 0;   // wait this long before answering (a latency fault)
   bool drop = false;  // close the connection without an answer (a dropped-connection fault)
 };
+
+// The error envelope {"error":{"code":status,"message":...}} with the JSON content type.
+response error_response(unsigned status, const std::string& message);
+// `body` as JSON, with the JSON content type.
+response json_response(unsigned status, const boost::json::value& body);
 
 struct api_options {
   std::string environment_id = "mock00001";
@@ -88,6 +95,11 @@ class token_api {
   response route(context& call);
   response v1_list(context& call);
   response v1_create(context& call);
+  std::variant<std::string, response> issue(context& call, std::string name,
+                                            std::vector<std::string> scopes, bool personal,
+                                            std::optional<millis> expires);
+  std::variant<token_record*, response> find_by_body(std::string_view body,
+                                                     const std::string& not_found);
 
   api_options options_;
   mutable std::mutex mutex_;

@@ -13,17 +13,7 @@ namespace json = boost::json;
 namespace {
 
 response envelope(unsigned status, const std::string& message) {
-  response out;
-  out.status = status;
-  out.body = json::serialize(json::object{{"error", {{"code", status}, {"message", message}}}});
-  return out;
-}
-
-response json_answer(unsigned status, const json::value& body) {
-  response out;
-  out.status = status;
-  out.body = json::serialize(body);
-  return out;
+  return error_response(status, message);
 }
 
 json::object record_json(const request_record& record) {
@@ -118,7 +108,7 @@ response mock_service::handle(const request& incoming, request_record* record) {
   const std::string_view target = incoming.target;
   const std::string_view path = target.substr(0, target.find('?'));
   if (path.starts_with("/_dtoken/")) {
-    response out = path == "/_dtoken/health" ? json_answer(200, json::object{{"status", "ready"}})
+    response out = path == "/_dtoken/health" ? json_response(200, json::object{{"status", "ready"}})
                                              : control(incoming, path.substr(9));
     if (record != nullptr)
       *record = {printable(incoming.method), printable(path), {}, out.status, api_.now()};
@@ -199,7 +189,7 @@ response mock_service::control(const request& incoming, std::string_view path) {
     const std::lock_guard lock(mutex_);
     journal_.clear();
     faults_.clear();
-    return json_answer(200, json::object{{"reset", true}});
+    return json_response(200, json::object{{"reset", true}});
   }
   if (path == "seeds") {
     if (method != "POST") return envelope(405, "Use POST");
@@ -232,13 +222,13 @@ response mock_service::control(const request& incoming, std::string_view path) {
       ++added;
     }
     api_.mark_seeded();
-    return json_answer(201, json::object{{"added", added}});
+    return json_response(201, json::object{{"added", added}});
   }
   if (path == "journal") {
     const std::lock_guard lock(mutex_);
     if (method == "DELETE") {
       journal_.clear();
-      return json_answer(200, json::object{{"cleared", true}});
+      return json_response(200, json::object{{"cleared", true}});
     }
     if (method != "GET") return envelope(405, "Use GET or DELETE");
     // Filters: method, path (substring), status, token_id; all must hold.
@@ -262,7 +252,7 @@ response mock_service::control(const request& incoming, std::string_view path) {
       }
       if (keep) entries.push_back(record_json(entry));
     }
-    return json_answer(200, json::object{{"entries", std::move(entries)}});
+    return json_response(200, json::object{{"entries", std::move(entries)}});
   }
   if (path == "faults" || path.starts_with("faults/")) {
     const std::lock_guard lock(mutex_);
@@ -272,16 +262,16 @@ response mock_service::control(const request& incoming, std::string_view path) {
       const auto before = faults_.size();
       std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
       return before == faults_.size() ? envelope(404, "No fault rule " + printable(id))
-                                      : json_answer(200, json::object{{"deleted", true}});
+                                      : json_response(200, json::object{{"deleted", true}});
     }
     if (method == "GET") {
       json::array rules;
       for (const fault_rule& rule : faults_) rules.push_back(rule_json(rule));
-      return json_answer(200, json::object{{"faults", std::move(rules)}});
+      return json_response(200, json::object{{"faults", std::move(rules)}});
     }
     if (method == "DELETE") {
       faults_.clear();
-      return json_answer(200, json::object{{"deleted", true}});
+      return json_response(200, json::object{{"deleted", true}});
     }
     if (method != "POST") return envelope(405, "Use GET, POST or DELETE");
     boost::system::error_code failure;
@@ -292,7 +282,7 @@ response mock_service::control(const request& incoming, std::string_view path) {
     fault_rule rule = std::move(std::get<fault_rule>(parsed));
     rule.id = next_fault_id_++;
     faults_.push_back(std::move(rule));
-    return json_answer(201, rule_json(faults_.back()));
+    return json_response(201, rule_json(faults_.back()));
   }
   return envelope(404, "No control endpoint /_dtoken/" + printable(path));
 }
