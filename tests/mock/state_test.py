@@ -90,7 +90,7 @@ def main(binary):
     # Kill -9 at random moments of a stream of creates: every acknowledged one is there.
     rng = random.Random(7)
     total_acknowledged = 0
-    for round_number in range(10):
+    for round_number in range(20):
         process, port = start(binary, state, directory)
         acknowledged = []
         stop = threading.Event()
@@ -123,7 +123,7 @@ def main(binary):
         process.send_signal(signal.SIGTERM)
         process.wait()
 
-    print(f"state_test: {total_acknowledged} acknowledged creates over 10 kills, none lost")
+    print(f"state_test: {total_acknowledged} acknowledged creates over 20 kills, none lost")
 
     # A damaged file, and a foreign SQLite database: refused, with a clear message.
     damaged = os.path.join(directory, "damaged.db")
