@@ -9,6 +9,7 @@
 #include <cstring>
 #include <deque>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <set>
 #include <thread>
@@ -127,11 +128,12 @@ struct part_result {
 };
 
 // Scans the findings that start in [begin, end) of the open file of `size` bytes, read in 1 MiB
-// blocks through the streaming scanner. The scanner is fed from begin - 1 (the byte before a
+// blocks through the streaming scanner (with `sequential`, read as a stream to its end: a pipe or
+// a device, whose size is not known). The scanner is fed from begin - 1 (the byte before a
 // token decides whether it is bounded) to end + 97 (a token that starts before `end` may run on),
 // and counts lines from there; `count_end` is where the next part's scanner begins.
 part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint64_t size,
-                      const scan_options& options) {
+                      const scan_options& options, bool sequential = false) {
   const bool last_part = end == size;  // no part after it needs its newlines
   part_result part;
   part.fed_from = begin > 0 ? begin - 1 : 0;
@@ -158,7 +160,8 @@ part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint6
   };
   for (std::uint64_t at = part.fed_from; at < feed_end;) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(1 << 20, feed_end - at));
-    const ssize_t got = ::pread(fd, buffer.get(), want, static_cast<off_t>(at));
+    const ssize_t got = sequential ? ::read(fd, buffer.get(), want)
+                                   : ::pread(fd, buffer.get(), want, static_cast<off_t>(at));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       part.found.warning = std::strerror(errno);
@@ -216,6 +219,14 @@ file_result scan_file(const std::string& path, const scan_options& options) {
     return result;  // binary
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (!S_ISREG(info.st_mode)) {  // a FIFO (as <(command) gives), a device: one stream to its end
+    constexpr std::uint64_t unknown = std::numeric_limits<std::uint64_t>::max() - 128;
+    part_result whole = scan_part(fd, 0, unknown, unknown, options, true);
+    ::close(fd);
+    whole.found.path = path;
+    whole.found.seal();
+    return std::move(whole.found);
+  }
   const std::uint64_t parts = size >= (std::uint64_t{64} << 20) ? options.part_threads : 1;
   std::vector<part_result> found(parts);
   {

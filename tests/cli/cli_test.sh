@@ -239,6 +239,9 @@ rm "$tree/src/dangling"
 run scan-missing 2 "$dtoken" scan "$work/no-such-path"
 expect scan-missing "$err" "the scan is incomplete"
 run scan-bad-profile 2 "$dtoken" scan --profile loose "$tree"
+# A FIFO named as a path (process substitution) is read to its end.
+run scan-fifo 1 "$dtoken" scan <(printf 'k=%s\n' "$docs")
+expect scan-fifo "$out" ":1:3: dt0s01"
 refuse scan-no-progress-off-terminal "$err" "scanning:"
 run scan-progress-always 1 "$dtoken" scan --progress always "$tree/src"
 expect scan-progress-always "$err" "scanning: 3/3 files, "
