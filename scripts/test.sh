@@ -4,7 +4,8 @@
 #     through replay_main, bench smoke run);
 #  2. clang 14, warnings as errors: the same suite, with the fuzz targets linked to libFuzzer, ASan
 #     and UBSan; then each fuzz target fuzzes for DTOKEN_FUZZ_SECONDS (default 30) seconds;
-#  3. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
+#  3. clang with ASan and UBSan (build/asan): the suite once more;
+#  4. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -19,6 +20,15 @@ bash scripts/build.sh build/clang -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILE
   -DDTOKEN_WERROR=ON -DDTOKEN_BUILD_FUZZERS=ON -DDTOKEN_BUILD_TESTS=ON -DDTOKEN_BUILD_BENCH=ON
 ctest --test-dir build/clang --output-on-failure --parallel "$(nproc)"
 bash scripts/fuzz.sh build/clang "${DTOKEN_FUZZ_SECONDS:-30}"
+
+echo "== clang with AddressSanitizer and UndefinedBehaviorSanitizer: the whole suite once more"
+# (Without the tests that compile other programs against the installed or built library: those
+# programs are not built with the sanitizers, so they cannot link a sanitized libdtoken.a.)
+bash scripts/build.sh build/asan -DCMAKE_CXX_COMPILER=clang++ -DDTOKEN_SANITIZE=ON \
+  -DDTOKEN_WERROR=ON -DDTOKEN_BUILD_TESTS=ON -DDTOKEN_BUILD_BENCH=OFF
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/asan --output-on-failure --parallel "$(nproc)" \
+  -E '^(readme_test|vectors_readme_examples|consumer_.*)$'
 
 echo "== the README's quick start: build/release, dtoken-mock started and stopped"
 bash tests/mock/quickstart_test.sh
