@@ -438,6 +438,20 @@ json::object v1_metadata(const token_record& record) {
 
 }  // namespace
 
+std::optional<std::string> api_path(std::string_view target) {
+  std::string_view path = target.substr(0, target.find('?'));
+  for (const std::string_view prefix : {"/api/", "/platform/classic/environment-api/"}) {
+    if (path.starts_with(prefix)) return std::string(path.substr(prefix.size()));
+  }
+  if (path.starts_with("/e/")) {
+    const std::size_t slash = path.find('/', 3);
+    if (slash != std::string_view::npos && path.substr(slash).starts_with("/api/")) {
+      return std::string(path.substr(slash + 5));
+    }
+  }
+  return std::nullopt;
+}
+
 response error_response(unsigned status, const std::string& message) {
   return error(status, message);
 }
@@ -737,22 +751,11 @@ response token_api::route(context& call) {
   if (!query) return error(400, "The query string is not valid URL encoding");
   call.query = *query;
 
-  // The three places the same API answers.
-  if (path.starts_with("/api/")) {
-    path.remove_prefix(5);
-  } else if (path.starts_with("/platform/classic/environment-api/")) {
-    path.remove_prefix(34);
-  } else if (path.starts_with("/e/")) {
-    const std::size_t slash = path.find('/', 3);
-    if (slash == std::string_view::npos || !path.substr(slash).starts_with("/api/")) {
-      return error(404, "Not found");
-    }
-    path.remove_prefix(slash + 5);
-  } else {
-    return error(404, "Not found");
-  }
+  const std::optional<std::string> api_route = api_path(path);
+  if (!api_route) return error(404, "Not found");
+  call.path = *api_route;
+  path = call.path;
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  call.path = std::string(path);
 
   // The route: which methods it takes, and the scope each needs ("" = any valid token).
   struct route_entry {

@@ -41,6 +41,11 @@ struct response {
   bool drop = false;  // close the connection without an answer (a dropped-connection fault)
 };
 
+// The path after one of the three prefixes the API answers under (/api/, /e/{environment}/api/,
+// /platform/classic/environment-api/): "/e/abc/api/v2/apiTokens?x" -> "v2/apiTokens"; nullopt
+// when the target has none of them.
+std::optional<std::string> api_path(std::string_view target);
+
 // The error envelope {"error":{"code":status,"message":...}} with the JSON content type.
 response error_response(unsigned status, const std::string& message);
 // `body` as JSON, with the JSON content type.

@@ -88,19 +88,6 @@ std::variant<fault_rule, std::string> parse_rule(const json::object& body) {
 
 }  // namespace
 
-std::string api_path(std::string_view target) {
-  std::string_view path = target.substr(0, target.find('?'));
-  if (path.starts_with("/api/")) return std::string(path.substr(5));
-  if (path.starts_with("/platform/classic/environment-api/")) return std::string(path.substr(34));
-  if (path.starts_with("/e/")) {
-    const std::size_t slash = path.find('/', 3);
-    if (slash != std::string_view::npos && path.substr(slash).starts_with("/api/")) {
-      return std::string(path.substr(slash + 5));
-    }
-  }
-  return std::string(path);
-}
-
 mock_service::mock_service(token_api& api, std::string control_key)
     : api_(api), control_key_(std::move(control_key)) {}
 
@@ -126,7 +113,7 @@ response mock_service::handle(const request& incoming, request_record* record) {
     out.delay = delay;
   } else {
     entry.method = printable(incoming.method);
-    entry.path = printable(api_path(incoming.target));
+    entry.path = printable(api_path(incoming.target).value_or(std::string(incoming.target)));
     entry.status = out.drop ? 0 : out.status;
   }
   {
@@ -140,7 +127,7 @@ response mock_service::handle(const request& incoming, request_record* record) {
 
 std::optional<response> mock_service::fault(const request& incoming) {
   const std::lock_guard lock(mutex_);
-  const std::string path = api_path(incoming.target);
+  const std::string path = api_path(incoming.target).value_or("");
   for (fault_rule& rule : faults_) {
     if (!rule.method.empty() && rule.method != incoming.method) continue;
     if (!path.starts_with(rule.path)) continue;

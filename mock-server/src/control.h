@@ -59,10 +59,6 @@ class mock_service {
   static constexpr std::size_t journal_limit = 10'000;
 };
 
-// The path after the API prefix ("/e/abc/api/v2/apiTokens?x" -> "v2/apiTokens"), or the whole
-// path when it has none.
-std::string api_path(std::string_view target);
-
 }  // namespace dtoken::mock
 
 #endif  // DTOKEN_MOCK_CONTROL_H
