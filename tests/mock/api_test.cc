@@ -490,5 +490,28 @@ TEST_F(api_test, the_log_record_never_holds_a_secret) {
   EXPECT_EQ(record.status, 204U);
 }
 
+TEST_F(api_test, client_text_is_echoed_without_secrets) {
+  // fuzz_http sent a secret as the method; the 405 message echoed it. Every echo of client text
+  // (method, path, ID, query name) masks runs longer than a public part, and the journal too.
+  const std::string secret = admin.substr(32);
+  request in;
+  in.method = "G" + secret;
+  in.target = "/api/v2/apiTokens";
+  in.headers.emplace_back("Authorization", "Api-Token " + admin);
+  request_record record;
+  const response wrong = api.handle(in, &record);
+  expect_error(wrong, 405, "Method " + std::string(65, '*') + " is not");
+  EXPECT_EQ(wrong.body.find(secret), std::string::npos) << wrong.body;
+  EXPECT_EQ(record.method.find(secret), std::string::npos) << record.method;
+
+  const response unknown = call("GET", "/api/v2/apiTokens/" + secret);
+  expect_error(unknown, 404, "not found");
+  EXPECT_EQ(unknown.body.find(secret), std::string::npos) << unknown.body;
+
+  // A token ID (prefix and 24-character public part) is still echoed as it came.
+  const std::string id = "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA";
+  expect_error(call("GET", "/api/v2/apiTokens/" + id), 404, "'" + id + "'");
+}
+
 }  // namespace
 }  // namespace dtoken::mock
