@@ -209,9 +209,9 @@ std::vector<std::string> read_scopes(const json::value& value, bool personal,
     const std::string name(item.as_string());
     const scope_info* scope = find_scope(name);
     if (scope == nullptr) {
-      problems.push_back({path, "unknown scope '" + name + "'", "PAYLOAD_BODY"});
+      problems.push_back({path, "unknown scope '" + printable(name) + "'", "PAYLOAD_BODY"});
     } else if (personal && !scope->personal) {
-      problems.push_back({path, "scope '" + name + "' cannot be given to a personal access token",
+      problems.push_back({path, "scope '" + printable(name) + "' cannot be given to a personal access token",
                           "PAYLOAD_BODY"});
     } else if (std::find(scopes.begin(), scopes.end(), name) == scopes.end()) {
       scopes.push_back(name);
