@@ -12,6 +12,8 @@ packages=(
   # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one), and the
   # vectors/README.md examples in Python, JavaScript and Go; bc for bench/ scripts
   python3 python3-jsonschema python3-yaml nodejs golang-go bc
+  # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk)
+  zip unzip wrk
   # bench/ only: the scanners dtoken is measured against
   libhyperscan-dev libpcre2-dev libre2-dev ripgrep time
 )

@@ -4,6 +4,7 @@
 #     through replay_main, bench smoke run);
 #  2. clang 14, warnings as errors: the same suite, with the fuzz targets linked to libFuzzer, ASan
 #     and UBSan; then each fuzz target fuzzes for DTOKEN_FUZZ_SECONDS (default 30) seconds;
+#     then fuzz/build.sh builds them as OSS-Fuzz would (tests/fuzz/oss_fuzz_build_test.sh);
 #  3. clang with ASan and UBSan (build/asan): the suite once more;
 #  4. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
 set -euo pipefail
@@ -20,6 +21,7 @@ bash scripts/build.sh build/clang -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILE
   -DDTOKEN_WERROR=ON -DDTOKEN_BUILD_FUZZERS=ON -DDTOKEN_BUILD_TESTS=ON -DDTOKEN_BUILD_BENCH=ON
 ctest --test-dir build/clang --output-on-failure --parallel "$(nproc)"
 bash scripts/fuzz.sh build/clang "${DTOKEN_FUZZ_SECONDS:-30}"
+bash tests/fuzz/oss_fuzz_build_test.sh
 
 echo "== clang with AddressSanitizer and UndefinedBehaviorSanitizer: the whole suite once more"
 # (Without the tests that compile other programs against the installed or built library: those
