@@ -54,6 +54,25 @@ http_response parse_error_response(beast::error_code error) {
   return out;
 }
 
+std::optional<http_response> protocol_error(const http_request& incoming) {
+  const std::size_t hosts = incoming.count(http::field::host);
+  const char* broken = nullptr;
+  if (hosts == 0 && incoming.version() >= 11) broken = "Missing Host header: HTTP/1.1 requires one";
+  if (hosts > 1) broken = "More than one Host header";
+  if (incoming.count(http::field::transfer_encoding) != 0 && !incoming.chunked()) {
+    broken = "Transfer-Encoding must end with chunked";
+  }
+  if (broken == nullptr) return std::nullopt;
+  http_response out{http::status::bad_request, incoming.version()};
+  out.set(http::field::server, "dtoken-mock");
+  out.set(http::field::content_type, "application/json;charset=utf-8");
+  out.body() = boost::json::serialize(
+      boost::json::object{{"error", {{"code", 400}, {"message", broken}}}});
+  out.keep_alive(false);
+  out.prepare_payload();
+  return out;
+}
+
 std::vector<http_response> serve_bytes(mock_service& service, std::string_view bytes) {
   std::vector<http_response> answers;
   while (!bytes.empty()) {
@@ -72,6 +91,10 @@ std::vector<http_response> serve_bytes(mock_service& service, std::string_view b
       error = {};
     }
     const http_request& incoming = parser.get();
+    if (auto refused = protocol_error(incoming)) {
+      answers.push_back(std::move(*refused));
+      return answers;
+    }
     const response answer = service.handle(to_request(incoming, "127.0.0.1"));
     if (answer.drop) return answers;
     answers.push_back(to_http(answer, incoming.version(), incoming.keep_alive()));

@@ -4,6 +4,7 @@
 #define DTOKEN_MOCK_HTTP_CODEC_H
 
 #include <boost/beast/http.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,12 @@ http_response to_http(const response& answer, unsigned version, bool keep_alive)
 // The answer to a request that could not be parsed (400, 413 or 431, by the error), as an error
 // envelope; the connection closes after it.
 http_response parse_error_response(boost::beast::error_code error);
+
+// The answer to a request that parsed but breaks a rule of HTTP/1.1 that Beast leaves to the
+// server: an HTTP/1.1 request without a Host header, or any request with more than one (RFC 9112
+// 3.2); a Transfer-Encoding whose last coding is not chunked (RFC 9112 6.3: the length of such a
+// request cannot be known). 400, and the connection closes. nullopt for a request that keeps them.
+std::optional<http_response> protocol_error(const http_request& incoming);
 
 // Serves `bytes` as one connection would receive them: each complete request is answered in
 // turn, a malformed one gets its error and ends the connection, an incomplete one at the end is

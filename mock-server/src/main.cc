@@ -1,5 +1,6 @@
 // dtoken-mock: a stateful mock of a Dynatrace environment's token API.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <signal.h>
 
 #include <boost/json.hpp>
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
   std::string tls_key;
   bool tls_self_signed = false;
   std::string control_key;
+  unsigned idle_timeout = 30;
   unsigned rate_limit = 0;
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
@@ -159,7 +161,10 @@ int main(int argc, char** argv) {
       "tls-cert", po::value(&tls_cert), "serve HTTPS with this certificate chain (PEM)")(
       "tls-key", po::value(&tls_key), "the private key of --tls-cert (PEM)")(
       "tls-self-signed", po::bool_switch(&tls_self_signed),
-      "serve HTTPS with a certificate made at start");
+      "serve HTTPS with a certificate made at start")(
+      "idle-timeout", po::value(&idle_timeout)->default_value(idle_timeout),
+      "seconds a connection may take to send a whole request (a slow client is cut off) or stay "
+      "idle between requests");
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -183,6 +188,16 @@ int main(int argc, char** argv) {
   if (port > 65535 || threads == 0 || threads > 256) {
     std::cerr << "dtoken-mock: --port takes 0 to 65535 and --threads 1 to 256\n";
     return exit_usage;
+  }
+  if (idle_timeout == 0 || idle_timeout > 86'400) {
+    std::cerr << "dtoken-mock: --idle-timeout takes 1 to 86400 seconds\n";
+    return exit_usage;
+  }
+  // As many connections as the system lets this process have: the soft limit on file
+  // descriptors (often 1024) up to the hard one. Beyond it, accepting pauses (server.cc).
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
 
   // SIGINT and SIGTERM go to one thread that stops the server; block them everywhere else.
@@ -249,6 +264,7 @@ int main(int argc, char** argv) {
     server_options.host = host;
     server_options.port = static_cast<unsigned short>(port);
     server_options.threads = threads;
+    server_options.idle_timeout = std::chrono::seconds(idle_timeout);
     if (tls_self_signed) {
       const dtoken::mock::pem_pair made = dtoken::mock::make_self_signed(host);
       server_options.tls_certificate_pem = made.certificate;

@@ -76,6 +76,7 @@ class session : public std::enable_shared_from_this<session<Stream>> {
     if (error) return write(parse_error_response(error), false);  // 400, 413 or 431
 
     const http_request& incoming = parser_->get();
+    if (auto refused = protocol_error(incoming)) return write(std::move(*refused), false);
     beast::error_code ignored;
     const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
     request_record record;
@@ -169,6 +170,7 @@ struct http_server::state {
   asio::io_context context;
   tcp::acceptor acceptor;
   std::optional<asio::ssl::context> tls;  // set for HTTPS
+  asio::steady_timer accept_pause{acceptor.get_executor()};
 
   state(mock_service& api_, const server_options& options_, std::ostream* log_)
       : api(api_),
@@ -195,16 +197,24 @@ struct http_server::state {
     acceptor.async_accept(asio::make_strand(context),
                           [this](beast::error_code error, tcp::socket socket) {
                             if (error == asio::error::operation_aborted) return;
-                            if (!error) {
-                              if (tls) {
-                                std::make_shared<session<tls_stream>>(std::move(socket), api,
-                                                                      options, log, log_mutex, *tls)
-                                    ->start();
-                              } else {
-                                std::make_shared<session<beast::tcp_stream>>(
-                                    std::move(socket), api, options, log, log_mutex)
-                                    ->start();
-                              }
+                            if (error) {
+                              // Out of file descriptors (a flood of connections) or another
+                              // accept failure: wait a little for connections to close instead
+                              // of spinning, then go on accepting.
+                              accept_pause.expires_after(std::chrono::milliseconds(50));
+                              accept_pause.async_wait([this](beast::error_code paused) {
+                                if (!paused && acceptor.is_open()) accept();
+                              });
+                              return;
+                            }
+                            if (tls) {
+                              std::make_shared<session<tls_stream>>(std::move(socket), api,
+                                                                    options, log, log_mutex, *tls)
+                                  ->start();
+                            } else {
+                              std::make_shared<session<beast::tcp_stream>>(
+                                  std::move(socket), api, options, log, log_mutex)
+                                  ->start();
                             }
                             accept();
                           });
