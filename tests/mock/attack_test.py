@@ -244,7 +244,7 @@ def soak(binary, directory, seconds, sanitized):
 def main(binary, soak_seconds, sanitized):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
-    directory = tempfile.mkdtemp()
+    directory = tempfile.mkdtemp(prefix="attack-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     process, port, admin, _ = start(binary, directory, "--idle-timeout", str(IDLE_TIMEOUT))
     malformed(port, admin)
     slow_clients(port, admin)

@@ -42,7 +42,7 @@ def call(port, method, path, token=None, body=None, headers=None):
 
 
 def main(binary, dtoken):
-    directory = tempfile.mkdtemp()
+    directory = tempfile.mkdtemp(prefix="authorization-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     port_file = os.path.join(directory, "port")
     state = os.path.join(directory, "state.db")
     log = open(os.path.join(directory, "log"), "w")

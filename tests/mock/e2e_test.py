@@ -19,7 +19,7 @@ from harness import check, exchange, failures, get, is_envelope, responses, star
 
 
 def main(binary):
-    directory = tempfile.mkdtemp()
+    directory = tempfile.mkdtemp(prefix="e2e-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     process, port, admin, control_key = start(binary, directory)
     token_id = admin[:admin.rfind(".")]
 

@@ -16,9 +16,12 @@ const { AccessTokensApiTokensClient } = require(
   path.join(modules, "@dynatrace-sdk/client-classic-environment-v2"));
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dtoken-sdk-"));
+  const dir = fs.mkdtempSync(path.join(process.env.DTOKEN_TEST_ARTIFACTS || os.tmpdir(), "sdk-"));
   const portFile = path.join(dir, "port");
-  const server = spawn(binary, ["--port", "0", "--port-file", portFile, "--quiet"]);
+  // The request log goes to a file that mock_secrets_sweep scans for secrets.
+  const log = fs.openSync(path.join(dir, "log"), "w");
+  const server = spawn(binary, ["--port", "0", "--port-file", portFile],
+                       { stdio: ["ignore", "pipe", log] });
   let banner = "";
   server.stdout.on("data", (chunk) => { banner += chunk; });
   for (let i = 0; i < 200 && !(fs.existsSync(portFile) && /admin token/.test(banner)); ++i) {

@@ -56,7 +56,7 @@ def call(port, method, path, body=None, token=ADMIN):
 
 
 def main(binary):
-    directory = tempfile.mkdtemp()
+    directory = tempfile.mkdtemp(prefix="state-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     state = os.path.join(directory, "state.db")
 
     # Create, update, delete, rotate; kill -9; everything acknowledged is there after a restart.
