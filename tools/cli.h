@@ -59,6 +59,13 @@ output_format parse_format(const std::string& name, std::initializer_list<output
 // Lower-case hex of the SHA-256 of `bytes` (OpenSSL's libcrypto).
 std::string sha256_hex(std::string_view bytes);
 
+// `bytes` as valid UTF-8, for a JSON document: each byte that is not part of a well-formed UTF-8
+// sequence becomes U+FFFD. A path on Linux is any bytes but '/' and NUL; JSON text must be
+// UTF-8 (hostile_test found raw bytes in --format json output).
+std::string valid_utf8(std::string_view bytes);
+// Base64 of `bytes` (OpenSSL's libcrypto), for the exact bytes beside a valid_utf8() form.
+std::string base64(std::string_view bytes);
+
 // The candidate as a person may see it: secret bytes (everything after a second '.') become '*',
 // bytes that are not printable ASCII become '?', and the text is cut at `limit` bytes. The byte
 // at `reveal` (if any) is shown as is, so that a caret under it points at something visible.

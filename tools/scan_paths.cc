@@ -73,15 +73,21 @@ void walk(const std::string& directory, std::vector<std::string>& files,
   fs::recursive_directory_iterator it(directory, fs::directory_options::skip_permission_denied,
                                       error);
   for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (it->is_directory() && it->path().filename() == ".git") {
+    // Only the error_code forms: a link that loops ("Too many levels of symbolic links") makes
+    // the throwing forms throw (hostile_test found dtoken scan terminating on one).
+    std::error_code type_error;
+    if (it->is_directory(type_error) && it->path().filename() == ".git") {
       it.disable_recursion_pending();
       continue;
     }
-    std::error_code type_error;
     if (it->is_regular_file(type_error)) {
       files.push_back(it->path().string());
-    } else if (it->is_symlink(type_error) && !fs::exists(it->path(), type_error)) {
-      problems.push_back({it->path().string(), "broken symbolic link"});
+    } else if (it->is_symlink(type_error)) {
+      std::error_code target_error;
+      if (!fs::exists(it->path(), target_error)) {
+        problems.push_back({it->path().string(), target_error ? target_error.message()
+                                                              : "broken symbolic link"});
+      }
     }
   }
   if (error) problems.push_back({directory, error.message()});

@@ -139,8 +139,9 @@ void report_writer::add(std::string_view path, const finding& found,
          << ' ' << shown << (show_secret_ ? "" : ".***") << '\n';
     return;
   }
+  const std::string readable = valid_utf8(path);
   boost::json::object object{
-      {"path", path},
+      {"path", readable},
       {"offset", found.offset},
       {"length", found.length},
       {"line", found.line},
@@ -152,6 +153,7 @@ void report_writer::add(std::string_view path, const finding& found,
       {"bounded", found.bounded},
       {"profile", to_string(rules_)},
       {"fingerprint", fingerprint}};
+  if (readable != path) object["path_base64"] = base64(path);  // the exact bytes
   if (show_secret_) object["token"] = found.token;
   if (format_ == output_format::json) out_ << (first_ ? "\n  " : ",\n  ");
   out_ << boost::json::serialize(object);
@@ -224,7 +226,7 @@ void write_baseline(const std::string& path, const std::vector<baseline_entry>& 
   boost::json::array findings;
   for (const baseline_entry& entry : entries) {
     findings.push_back({{"fingerprint", entry.fingerprint},
-                        {"path", entry.path},
+                        {"path", valid_utf8(entry.path)},
                         {"line", entry.line},
                         {"token_id", entry.token_id}});
   }
