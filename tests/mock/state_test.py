@@ -87,25 +87,50 @@ def main(binary):
     for token in (kept["token"], changed["token"], ADMIN):
         check("no secret in the state file", token[32:].encode() not in content)
 
-    # Kill -9 at random moments of a stream of creates: every acknowledged one is there.
+    # Kill -9 at random moments of a mixed write workload (creates, updates that change name and
+    # scopes together, deletes), from two clients: after each restart every acknowledged change
+    # is there, and a change in flight at the kill is there whole or not at all.
     rng = random.Random(7)
-    total_acknowledged = 0
+    totals = {"create": 0, "update": 0, "delete": 0}
     for round_number in range(20):
         process, port = start(binary, state, directory)
-        acknowledged = []
+        records = {}  # token ID -> what the client knows of it
         stop = threading.Event()
 
-        def writer():
+        def writer(seed):
+            local = random.Random(seed)
+            mine, n = [], 0
             while not stop.is_set():
+                choice = local.random()
                 try:
-                    status, created = call(port, "POST", "apiTokens",
-                                           {"name": f"r{round_number}", "scopes": ["metrics.read"]})
+                    if not mine or choice < 0.4:
+                        name = f"r{round_number}-{seed}-c"
+                        status, created = call(port, "POST", "apiTokens",
+                                               {"name": name, "scopes": ["metrics.read"]})
+                        if status == 201:
+                            records[created["id"]] = {"acked": (name, ["metrics.read"]),
+                                                      "pending": None, "deleted": False}
+                            mine.append(created["id"])
+                            totals["create"] += 1
+                    elif choice < 0.8:
+                        token_id, n = local.choice(mine), n + 1
+                        name = f"r{round_number}-{seed}-u{n}"
+                        scopes = ["metrics.read"] if n % 2 else ["logs.ingest", "metrics.read"]
+                        records[token_id]["pending"] = ("update", (name, scopes))
+                        if call(port, "PUT", f"apiTokens/{token_id}",
+                                {"name": name, "scopes": scopes})[0] == 204:
+                            records[token_id].update(acked=(name, scopes), pending=None)
+                            totals["update"] += 1
+                    else:
+                        token_id = mine.pop(local.randrange(len(mine)))
+                        records[token_id]["pending"] = ("delete", None)
+                        if call(port, "DELETE", f"apiTokens/{token_id}")[0] == 204:
+                            records[token_id].update(deleted=True, pending=None)
+                            totals["delete"] += 1
                 except Exception:
-                    return
-                if status == 201:
-                    acknowledged.append(created["id"])
+                    return  # the kill: what was in flight stays pending
 
-        threads = [threading.Thread(target=writer) for _ in range(2)]
+        threads = [threading.Thread(target=writer, args=(k,)) for k in range(2)]
         for thread in threads:
             thread.start()
         time.sleep(rng.uniform(0.05, 0.4))
@@ -115,15 +140,29 @@ def main(binary):
         for thread in threads:
             thread.join()
         process, port = start(binary, state, directory)
-        check(f"round {round_number}: writes were acknowledged before the kill", acknowledged)
-        total_acknowledged += len(acknowledged)
-        missing = [i for i in acknowledged if call(port, "GET", f"apiTokens/{i}")[0] != 200]
-        check(f"round {round_number}: every acknowledged create survives", not missing,
-              f"{len(missing)} of {len(acknowledged)} lost")
+        check(f"round {round_number}: writes were acknowledged before the kill", records)
+        wrong = []
+        for token_id, record in records.items():
+            status, found = call(port, "GET", f"apiTokens/{token_id}")
+            seen = (found["name"], found["scopes"]) if status == 200 else None
+            pending = record["pending"]
+            if record["deleted"]:
+                allowed = [None]
+            elif pending and pending[0] == "delete":
+                allowed = [None, record["acked"]]
+            elif pending:
+                allowed = [record["acked"], pending[1]]
+            else:
+                allowed = [record["acked"]]
+            if seen not in allowed:
+                wrong.append(f"{token_id}: {seen} not in {allowed}")
+        check(f"round {round_number}: every acknowledged change survives, none half-applied",
+              not wrong, "; ".join(wrong[:3]))
         process.send_signal(signal.SIGTERM)
         process.wait()
 
-    print(f"state_test: {total_acknowledged} acknowledged creates over 20 kills, none lost")
+    print(f"state_test: over 20 kills, {totals['create']} creates, {totals['update']} updates and "
+          f"{totals['delete']} deletes acknowledged, none lost")
 
     # A damaged file, and a foreign SQLite database: refused, with a clear message.
     damaged = os.path.join(directory, "damaged.db")
