@@ -196,10 +196,11 @@ part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint6
 }
 
 // Scans one file. A NUL byte in the first 8 KiB marks a binary file, as git decides, and skips
-// it, unless the file was `named` on the command line or options.binary is set. A file of 64 MiB or more is cut into options.part_threads parts scanned at once, and their
-// findings are put back together: offsets, line numbers and columns as if one scanner had read
-// the whole file. (Reading in blocks measured faster than mapping the file: 0.07 s against
-// 0.11-0.14 s for 256 MiB in the page cache, where page faults cost more than the scan.)
+// it, unless the file was `named` on the command line or options.binary is set. A file of 64 MiB or
+// more is cut into options.part_threads parts scanned at once, and their findings are put back
+// together: offsets, line numbers and columns as if one scanner had read the whole file. (Reading
+// in blocks measured faster than mapping the file: 0.07 s against 0.11-0.14 s for 256 MiB in the
+// page cache, where page faults cost more than the scan.)
 file_result scan_file(const std::string& path, const scan_options& options, bool named) {
   file_result result{path, {}, {}, {}, {}};
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

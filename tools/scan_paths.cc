@@ -85,8 +85,8 @@ void walk(const std::string& directory, std::vector<std::string>& files,
     } else if (it->is_symlink(type_error)) {
       std::error_code target_error;
       if (!fs::exists(it->path(), target_error)) {
-        problems.push_back({it->path().string(), target_error ? target_error.message()
-                                                              : "broken symbolic link"});
+        problems.push_back(
+            {it->path().string(), target_error ? target_error.message() : "broken symbolic link"});
       }
     }
   }

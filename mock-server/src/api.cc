@@ -211,8 +211,9 @@ std::vector<std::string> read_scopes(const json::value& value, bool personal,
     if (scope == nullptr) {
       problems.push_back({path, "unknown scope '" + printable(name) + "'", "PAYLOAD_BODY"});
     } else if (personal && !scope->personal) {
-      problems.push_back({path, "scope '" + printable(name) + "' cannot be given to a personal access token",
-                          "PAYLOAD_BODY"});
+      problems.push_back(
+          {path, "scope '" + printable(name) + "' cannot be given to a personal access token",
+           "PAYLOAD_BODY"});
     } else if (std::find(scopes.begin(), scopes.end(), name) == scopes.end()) {
       scopes.push_back(name);
     }
@@ -946,8 +947,8 @@ response token_api::route(context& call) {
           for (int pad = 0; pad < 2 && unpadded.ends_with('='); ++pad) unpadded.remove_suffix(1);
           // decoded_size() rounds down, the decoder writes a last partial group too: room for it.
           std::string decoded((unpadded.size() + 3) / 4 * 3, '\0');
-          const auto [written, read] =
-              boost::beast::detail::base64::decode(decoded.data(), unpadded.data(), unpadded.size());
+          const auto [written, read] = boost::beast::detail::base64::decode(
+              decoded.data(), unpadded.data(), unpadded.size());
           decoded.resize(written);
           const auto state = read == unpadded.size() ? parse_object(decoded) : std::nullopt;
           const json::value* q = state ? member(*state, "q") : nullptr;

@@ -66,8 +66,8 @@ std::optional<http_response> protocol_error(const http_request& incoming) {
   http_response out{http::status::bad_request, incoming.version()};
   out.set(http::field::server, "dtoken-mock");
   out.set(http::field::content_type, "application/json;charset=utf-8");
-  out.body() = boost::json::serialize(
-      boost::json::object{{"error", {{"code", 400}, {"message", broken}}}});
+  out.body() =
+      boost::json::serialize(boost::json::object{{"error", {{"code", 400}, {"message", broken}}}});
   out.keep_alive(false);
   out.prepare_payload();
   return out;

@@ -1,7 +1,7 @@
 // dtoken-mock: a stateful mock of a Dynatrace environment's token API.
 #include <pthread.h>
-#include <sys/resource.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>

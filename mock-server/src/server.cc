@@ -194,30 +194,29 @@ struct http_server::state {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(context),
-                          [this](beast::error_code error, tcp::socket socket) {
-                            if (error == asio::error::operation_aborted) return;
-                            if (error) {
-                              // Out of file descriptors (a flood of connections) or another
-                              // accept failure: wait a little for connections to close instead
-                              // of spinning, then go on accepting.
-                              accept_pause.expires_after(std::chrono::milliseconds(50));
-                              accept_pause.async_wait([this](beast::error_code paused) {
-                                if (!paused && acceptor.is_open()) accept();
-                              });
-                              return;
-                            }
-                            if (tls) {
-                              std::make_shared<session<tls_stream>>(std::move(socket), api,
-                                                                    options, log, log_mutex, *tls)
-                                  ->start();
-                            } else {
-                              std::make_shared<session<beast::tcp_stream>>(
-                                  std::move(socket), api, options, log, log_mutex)
-                                  ->start();
-                            }
-                            accept();
-                          });
+    acceptor.async_accept(asio::make_strand(context), [this](beast::error_code error,
+                                                             tcp::socket socket) {
+      if (error == asio::error::operation_aborted) return;
+      if (error) {
+        // Out of file descriptors (a flood of connections) or another
+        // accept failure: wait a little for connections to close instead
+        // of spinning, then go on accepting.
+        accept_pause.expires_after(std::chrono::milliseconds(50));
+        accept_pause.async_wait([this](beast::error_code paused) {
+          if (!paused && acceptor.is_open()) accept();
+        });
+        return;
+      }
+      if (tls) {
+        std::make_shared<session<tls_stream>>(std::move(socket), api, options, log, log_mutex, *tls)
+            ->start();
+      } else {
+        std::make_shared<session<beast::tcp_stream>>(std::move(socket), api, options, log,
+                                                     log_mutex)
+            ->start();
+      }
+      accept();
+    });
   }
 };
 
