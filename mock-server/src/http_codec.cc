@@ -1,7 +1,5 @@
 #include "http_codec.h"
 
-#include <boost/json.hpp>
-
 namespace dtoken::mock {
 
 namespace beast = boost::beast;
@@ -45,13 +43,7 @@ http_response parse_error_response(beast::error_code error) {
     status = 431;
     message = "The request headers are larger than 8 KiB";
   }
-  http_response out{static_cast<http::status>(status), 11};
-  out.set(http::field::content_type, "application/json;charset=utf-8");
-  out.body() = boost::json::serialize(
-      boost::json::object{{"error", {{"code", status}, {"message", message}}}});
-  out.keep_alive(false);
-  out.prepare_payload();
-  return out;
+  return to_http(error_response(status, message), 11, false);
 }
 
 std::optional<http_response> protocol_error(const http_request& incoming) {
@@ -63,14 +55,7 @@ std::optional<http_response> protocol_error(const http_request& incoming) {
     broken = "Transfer-Encoding must end with chunked";
   }
   if (broken == nullptr) return std::nullopt;
-  http_response out{http::status::bad_request, incoming.version()};
-  out.set(http::field::server, "dtoken-mock");
-  out.set(http::field::content_type, "application/json;charset=utf-8");
-  out.body() =
-      boost::json::serialize(boost::json::object{{"error", {{"code", 400}, {"message", broken}}}});
-  out.keep_alive(false);
-  out.prepare_payload();
-  return out;
+  return to_http(error_response(400, broken), incoming.version(), false);
 }
 
 std::vector<http_response> serve_bytes(mock_service& service, std::string_view bytes) {

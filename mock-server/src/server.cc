@@ -198,9 +198,8 @@ struct http_server::state {
                                                              tcp::socket socket) {
       if (error == asio::error::operation_aborted) return;
       if (error) {
-        // Out of file descriptors (a flood of connections) or another
-        // accept failure: wait a little for connections to close instead
-        // of spinning, then go on accepting.
+        // Out of file descriptors (a flood of connections) or another accept failure: wait a
+        // little for connections to close instead of spinning, then go on accepting.
         accept_pause.expires_after(std::chrono::milliseconds(50));
         accept_pause.async_wait([this](beast::error_code paused) {
           if (!paused && acceptor.is_open()) accept();
