@@ -248,11 +248,14 @@ def vanishing_and_changing_files(dtoken, work):
 
     changer = threading.Thread(target=churn)
     changer.start()
-    statuses = [run(dtoken, "scan", "--threads", "2", big)[0] for _ in range(5)]
+    outcomes = [run(dtoken, "scan", "--threads", "2", big) for _ in range(8)]
     stop.set()
     changer.join()
-    check("a file cut short and grown during the scan: no crash",
-          all(status in (1, 2) for status in statuses), f"{statuses}")
+    # A file of 4 MiB or more is mapped: reading where it no longer is raises SIGBUS, which the
+    # scan turns into a warning. Either the race is lost (a warning, exit 2) or it is not (1).
+    check("a mapped file cut short during the scan: a warning, never a crash",
+          all(status == 1 or (status == 2 and "the file shrank while it was being scanned" in err)
+              for status, _, err in outcomes), f"{[(s, e[:100]) for s, _, e in outcomes]}")
 
 
 def main(dtoken):

@@ -1,0 +1,78 @@
+#include "mapped_file.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+
+#include <mutex>
+
+namespace dtoken::cli {
+
+mapped_file::mapped_file(int fd, std::size_t size) noexcept {
+  if (size == 0) return;
+  void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  if (at == MAP_FAILED) return;
+  ::madvise(at, size, MADV_SEQUENTIAL);
+  data_ = static_cast<const char*>(at);
+  size_ = size;
+}
+
+mapped_file::~mapped_file() {
+  if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);
+}
+
+namespace {
+
+// This thread's guarded region and where to jump back to; set only inside guarded().
+struct guard {
+  const char* begin = nullptr;
+  const char* end = nullptr;
+  sigjmp_buf* back = nullptr;
+};
+thread_local guard active;
+
+struct sigaction previous {};
+
+void on_bus_error(int signal, siginfo_t* info, void* context) {
+  const char* address = static_cast<const char*>(info->si_addr);
+  if (active.back != nullptr && address >= active.begin && address < active.end) {
+    siglongjmp(*active.back, 1);
+  }
+  // Not ours: what was there before (the default ends the process with a core).
+  if ((previous.sa_flags & SA_SIGINFO) != 0 && previous.sa_sigaction != nullptr) {
+    previous.sa_sigaction(signal, info, context);
+  } else if (previous.sa_handler != SIG_IGN && previous.sa_handler != SIG_DFL &&
+             previous.sa_handler != nullptr) {
+    previous.sa_handler(signal);
+  } else {
+    ::signal(SIGBUS, SIG_DFL);  // returning re-runs the access, which now ends the process
+  }
+}
+
+void install_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_sigaction = on_bus_error;
+    action.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, &previous);
+  });
+}
+
+}  // namespace
+
+bool guarded(std::string_view region, void (*work)(void*), void* context) {
+  install_handler();
+  sigjmp_buf back;
+  if (sigsetjmp(back, 1) != 0) {
+    active = {};
+    return false;
+  }
+  active = {region.data(), region.data() + region.size(), &back};
+  work(context);
+  active = {};
+  return true;
+}
+
+}  // namespace dtoken::cli
