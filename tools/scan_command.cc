@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "cli.h"
-#include "dtoken/generate.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
 #include "mapped_file.h"
@@ -64,23 +63,46 @@ struct reported {
   std::string token_text;
 };
 
+// The bytes of findings' tokens, in blocks that never move: a view into them stays valid while
+// the arena grows and when it is moved, so nothing is copied twice (a growing string moved its
+// bytes at each growth: 9,848 tokens cost 2 MB of copying and the page faults of each new block).
+class token_arena {
+ public:
+  // A copy of `bytes`. A fault while reading them (a mapped file that shrank) leaves the arena
+  // as it was, but for a block it may have added.
+  std::string_view keep(std::string_view bytes) {
+    if (blocks_.empty() || used_ + bytes.size() > block_size) {
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(block_size, bytes.size())));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::memcpy(at, bytes.data(), bytes.size());
+    used_ += bytes.size();
+    return {at, bytes.size()};
+  }
+  // Takes over `other`'s blocks: views into them stay valid.
+  void take(token_arena&& other) {
+    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    other.blocks_.clear();
+    used_ = block_size;  // the next token starts a block of its own
+  }
+
+ private:
+  static constexpr std::size_t block_size = 64 << 10;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;
+};
+
 struct file_result {
   std::string path;
-  std::vector<finding> findings;  // their tokens point into `tokens` once seal() has run
-  std::string tokens;             // the findings' bytes, one after another: one allocation
-  std::string warning;            // non-empty: the file could not be scanned
-  std::string note;               // non-empty: the file was skipped on purpose (e.g. by size)
+  std::vector<finding> findings;  // their tokens point into `tokens`
+  token_arena tokens;
+  std::string warning;  // non-empty: the file could not be scanned
+  std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
 
-  void add(const finding& found) {
+  void add(finding found) {
+    found.token = tokens.keep(found.token);
     findings.push_back(found);
-    tokens.append(found.token);
-  }
-  void seal() {
-    std::size_t at = 0;
-    for (finding& found : findings) {
-      found.token = std::string_view(tokens).substr(at, found.length);
-      at += found.length;
-    }
   }
 };
 
@@ -172,15 +194,7 @@ part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint6
                                     : line_view{{}, false};
     const bool allowed = line.complete ? has_allow_marker(line.part)
                                        : allowed_inline(fd, found.offset, found.length);
-    if (allowed) return;
-    // The token's bytes are copied here first: from a mapped file, reading them may fault (the
-    // file shrank), and a fault in the middle of the copy into part.found would leave it broken.
-    std::array<char, max_token_length> bytes{};  // every token type's longest form fits
-    if (relative.token.size() > bytes.size()) return part.found.add(relative);
-    std::memcpy(bytes.data(), relative.token.data(), relative.token.size());
-    finding copied = relative;
-    copied.token = std::string_view(bytes.data(), relative.token.size());
-    part.found.add(copied);
+    if (!allowed) part.found.add(relative);
   };
   const auto scan_blocks = [&] {
     for (std::uint64_t at = part.fed_from; at < feed_end;) {
@@ -273,7 +287,6 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
     ::close(fd);
     whole.found.path = path;
     if (cut) whole.found.warning = stream_cut_message(stop);
-    whole.found.seal();
     return std::move(whole.found);
   }
   const mapped_file map(fd, size >= map_threshold ? static_cast<std::size_t>(size) : 0);
@@ -297,7 +310,6 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
   if (parts == 1) {  // one part, from the start: its findings are the file's as they are
     file_result& whole = found.front().found;
     whole.path = path;
-    whole.seal();
     return std::move(whole);
   }
   // Lines: a part's scanner numbered them from where it began; the parts before it say how many
@@ -305,16 +317,11 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
   std::uint64_t newlines_before = 0;
   std::uint64_t line_start_before = 0;
   std::size_t count = 0;
-  std::size_t bytes = 0;
-  for (const part_result& part : found) {
-    count += part.found.findings.size();
-    bytes += part.found.tokens.size();
-  }
+  for (const part_result& part : found) count += part.found.findings.size();
   result.findings.reserve(count);
-  result.tokens.reserve(bytes);
   for (part_result& part : found) {
     if (!part.found.warning.empty()) result.warning = part.found.warning;
-    part.found.seal();
+    result.tokens.take(std::move(part.found.tokens));  // the findings' views stay valid
     for (finding entry : part.found.findings) {
       entry.offset += part.fed_from;
       // (A finding that overlaps the one before, where two parts meet, cannot be a token: no
@@ -325,12 +332,11 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
       }
       if (entry.line == 1) entry.column = entry.offset - line_start_before + 1;
       entry.line += newlines_before;
-      result.add(entry);
+      result.findings.push_back(entry);
     }
     newlines_before += part.newlines;
     if (part.newlines > 0) line_start_before = part.line_start;
   }
-  result.seal();
   return result;
 }
 
@@ -525,11 +531,17 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   }
   std::size_t count = 0;
   std::vector<baseline_entry> seen;
+  const bool fingerprints_needed =
+      format != output_format::text || !baseline_path.empty() || !write_baseline_path.empty();
   report_writer writer(out, format, options.rules, show_secret);
   for (std::size_t i = 0; i < files.size(); ++i) {
     occurrence_counter occurrences;
     const auto report = [&](std::string_view path, const finding& found) {
-      std::string print = fingerprint(path, found.token_id(), occurrences.next(found.token_id()));
+      // Text output without baselines shows no fingerprint: none is computed (a SHA-256 and a
+      // map entry per finding).
+      std::string print = fingerprints_needed ? fingerprint(path, found.token_id(),
+                                                            occurrences.next(found.token_id()))
+                                              : std::string();
       if (!write_baseline_path.empty()) {
         seen.push_back(
             {print, std::string(report_path(path)), found.line, std::string(found.token_id())});
