@@ -166,9 +166,9 @@ std::string stream_cut_message(std::uint64_t limit) {
 // Scans the findings that start in [begin, end) of the open file of `size` bytes, in 1 MiB blocks
 // through the streaming scanner: blocks of `mapped` (the whole file, mapped) when it is given,
 // else read with pread (with `sequential`, read as a stream to its end: a pipe or a device, whose
-// size is not known). The scanner is fed from begin - 1 (the byte before a
-// token decides whether it is bounded) to end + 97 (a token that starts before `end` may run on),
-// and counts lines from there; `count_end` is where the next part's scanner begins.
+// size is not known). The scanner is fed from begin - 1 (the byte before a token decides whether
+// it is bounded) to end + 97 (a token that starts before `end` may run on), and counts lines from
+// there; `count_end` is where the next part's scanner begins.
 part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint64_t size,
                       const scan_options& options, std::string_view mapped,
                       bool sequential = false) {
