@@ -18,13 +18,8 @@ import urllib.error
 import urllib.request
 
 ADMIN = "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"
-failures = []
-
-
-def check(name, condition, detail=""):
-    if not condition:
-        failures.append(name)
-        print(f"FAIL {name} {detail}")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import check, failures  # noqa: E402
 
 
 def call(port, method, path, token=None, body=None, headers=None):
