@@ -693,6 +693,12 @@ response token_api::v1_create(context& call) {
   const std::string accept(call.incoming.header("Accept").value_or("application/json"));
   response out;
   out.status = 201;
+  // The spec declares a Location header, "Token Id": the new token's path, ending in its ID.
+  std::string_view location = call.incoming.target;
+  location = location.substr(0, location.find('?'));
+  while (location.ends_with('/')) location.remove_suffix(1);
+  out.headers.emplace_back("Location",
+                           std::string(location) + "/" + token.substr(0, token.size() - 65));
   if (accept.find("text/csv") != std::string::npos) {
     const bool header = accept.find("header=absent") == std::string::npos;
     out.content_type = header ? "text/csv; header=present; charset=utf-8"

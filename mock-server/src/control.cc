@@ -112,9 +112,12 @@ response mock_service::handle(const request& incoming, request_record* record) {
     out = api_.handle(incoming, &entry);
     out.delay = delay;
   } else {
+    // (recorded like a handled request: the whole path, the time; no token ID, as the token was
+    // never looked at)
     entry.method = printable(incoming.method);
-    entry.path = printable(api_path(incoming.target).value_or(std::string(incoming.target)));
+    entry.path = printable(path);
     entry.status = out.drop ? 0 : out.status;
+    entry.time = api_.now();
   }
   {
     const std::lock_guard lock(mutex_);
@@ -143,10 +146,12 @@ std::optional<response> mock_service::fault(const request& incoming) {
       out = envelope(rule.status, rule.status == 429 ? "Too many requests (an injected fault)"
                                                      : "An injected fault");
       if (rule.status == 429) {
+        // X-RateLimit-Reset is a time in microseconds: when Retry-After ends.
+        const millis reset = api_.now() + static_cast<millis>(rule.retry_after) * 1000;
         out.headers = {{"Retry-After", std::to_string(rule.retry_after)},
                        {"X-RateLimit-Limit", "0"},
                        {"X-RateLimit-Remaining", "0"},
-                       {"X-RateLimit-Reset", "0"}};
+                       {"X-RateLimit-Reset", std::to_string(reset * 1000)}};
       }
     }
     out.drop = rule.drop;

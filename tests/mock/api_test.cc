@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 
 #include "api.h"
@@ -433,6 +434,9 @@ TEST_F(api_test, v1_tokens_create_in_every_format_and_manage) {
   ASSERT_EQ(created.status, 201U) << created.body;
   const std::string token(body_of(created).at("token").as_string());
   EXPECT_TRUE(is_valid(token, profile::documented));
+  // The Location header the spec declares ("Token Id"): the new token's path.
+  const std::map<std::string, std::string> headers(created.headers.begin(), created.headers.end());
+  EXPECT_EQ(headers.at("Location"), "/api/v1/tokens/" + id_of(token));
 
   request in;
   in.method = "POST";

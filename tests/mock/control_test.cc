@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 
 #include "control.h"
@@ -105,11 +106,17 @@ TEST_F(control_test, an_error_fault_for_the_next_n_requests_leaves_state_alone) 
         call("POST", "/e/x/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})");
     EXPECT_EQ(out.status, 429U);
     EXPECT_EQ(body_of(out).at("error").at("code").as_int64(), 429);
-    bool retry_after = false;
-    for (const auto& [name, value] : out.headers)
-      retry_after |= name == "Retry-After" && value == "7";
-    EXPECT_TRUE(retry_after);
+    std::map<std::string, std::string> headers(out.headers.begin(), out.headers.end());
+    EXPECT_EQ(headers["Retry-After"], "7");
+    EXPECT_EQ(headers["X-RateLimit-Remaining"], "0");
+    EXPECT_EQ(headers["X-RateLimit-Reset"], std::to_string((clock + 7'000) * 1000));  // in µs
   }
+  // Each injected answer is in the journal like a handled request: whole path, time, status.
+  const json::array entries =
+      body_of(control("GET", "journal?status=429")).at("entries").as_array();
+  ASSERT_EQ(entries.size(), 2U);
+  EXPECT_EQ(entries.at(0).at("path").as_string(), "/e/x/api/v2/apiTokens");
+  EXPECT_EQ(entries.at(0).at("time").as_string(), "2025-11-28T12:00:00.000Z");
   EXPECT_EQ(token_count(), 1) << "a fault changed the state";
   EXPECT_EQ(call("POST", "/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})").status,
             201U);

@@ -1,8 +1,10 @@
 """dtoken-mock over loopback: started on port 0, driven with raw HTTP/1.1, stopped with SIGTERM.
 
-Usage: e2e_test.py PATH/TO/dtoken-mock
+Usage: e2e_test.py PATH/TO/dtoken-mock [--record FILE]
 Checks keep-alive, the three URL prefixes, error envelopes for 404/405/401/413/431 and malformed
 requests, pipelined requests, that the log never holds a secret, and a clean exit on SIGTERM.
+It calls every operation of the token API with each answer its spec declares (every_operation);
+with --record it writes every answer it received to FILE, for contract_test.py.
 """
 import json
 import os
@@ -15,10 +17,109 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import check, exchange, failures, get, is_envelope, responses, start  # noqa: E402
+from harness import (check, exchange, failures, get, is_envelope, responses, start,  # noqa: E402
+                     write_recording)
 
 
-def main(binary):
+def every_operation(port, admin):
+    """Calls each operation of the token API with its successes and the errors its spec declares,
+    so that the contract test sees an answer of each kind. Checks the statuses here."""
+    def expect(name, status, answer):
+        check(f"every operation: {name}", answer[0] == status, f"got {answer[0]}: {answer[2][:200]}")
+        return answer
+
+    as_json = json.dumps
+    # v2 access tokens
+    created = []
+    for index in range(105):  # more than the smallest page
+        body = {"name": f"walk-{index}", "scopes": ["apiTokens.read", "metrics.read"]}
+        if index == 0:
+            body.update(expirationDate="now+14d", personalAccessToken=True)
+        answer = expect("POST apiTokens", 201,
+                        get(port, "/api/v2/apiTokens", admin, "POST", as_json(body).encode()))
+        created.append(json.loads(answer[2]))
+    expect("POST apiTokens without scopes", 400,
+           get(port, "/api/v2/apiTokens", admin, "POST", b'{"name":"x"}'))
+    first = created[0]
+    expect("use a token (lastUsedDate)", 200, get(port, "/api/v2/apiTokens?pageSize=100", first["token"]))
+    every_field = "%2BpersonalAccessToken%2C%2BexpirationDate%2C%2BlastUsedDate%2C%2BlastUsedIpAddress" \
+                  "%2C%2BmodifiedDate%2C%2Bscopes%2C%2BadditionalMetadata"
+    page = json.loads(expect("GET apiTokens page 1", 200,
+                             get(port, f"/api/v2/apiTokens?pageSize=100&fields={every_field}", admin))[2])
+    check("every operation: a second page", page.get("nextPageKey") is not None, str(page)[:200])
+    expect("GET apiTokens page 2", 200,
+           get(port, f"/api/v2/apiTokens?nextPageKey={page['nextPageKey']}", admin))
+    expect("GET apiTokens exact fields, sorted, filtered", 200,
+           get(port, "/api/v2/apiTokens?fields=name,lastUsedDate&sort=name"
+                     "&apiTokenSelector=personalAccessToken(true)&from=now-1h", admin))
+    expect("GET apiTokens bad pageSize", 400, get(port, "/api/v2/apiTokens?pageSize=7", admin))
+    expect("GET apiTokens/{id}", 200, get(port, f"/api/v2/apiTokens/{first['id']}", admin))
+    expect("GET apiTokens/{id} unknown", 404,
+           get(port, "/api/v2/apiTokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA", admin))
+    expect("PUT apiTokens/{id}", 204,
+           get(port, f"/api/v2/apiTokens/{first['id']}", admin, "PUT",
+               b'{"name":"renamed","scopes":["metrics.read"],"enabled":false}'))
+    expect("GET apiTokens/{id} modified", 200, get(port, f"/api/v2/apiTokens/{first['id']}", admin))
+    expect("PUT apiTokens/{id} unknown scope", 400,
+           get(port, f"/api/v2/apiTokens/{first['id']}", admin, "PUT", b'{"scopes":["nope"]}'))
+    expect("PUT apiTokens/{id} unknown", 404,
+           get(port, "/api/v2/apiTokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA", admin, "PUT", b'{"name":"x"}'))
+    expect("POST apiTokens/lookup", 200,
+           get(port, "/api/v2/apiTokens/lookup", admin, "POST", as_json({"token": created[1]["token"]}).encode()))
+    expect("POST apiTokens/lookup unknown", 404,
+           get(port, "/api/v2/apiTokens/lookup", admin, "POST",
+               as_json({"token": "dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA." + "B" * 64}).encode()))
+    expect("POST apiTokens/lookup without token", 400,
+           get(port, "/api/v2/apiTokens/lookup", admin, "POST", b"{}"))
+    expect("DELETE apiTokens/{id}", 204, get(port, f"/api/v2/apiTokens/{created[2]['id']}", admin, "DELETE"))
+    expect("DELETE apiTokens/{id} again", 404, get(port, f"/api/v2/apiTokens/{created[2]['id']}", admin, "DELETE"))
+    expect("DELETE apiTokens/{id} the caller", 400,
+           get(port, f"/api/v2/apiTokens/{admin[:admin.rfind('.')]}", admin, "DELETE"))
+    expect("GET v1 tokens without the scope", 403, get(port, "/api/v1/tokens", created[3]["token"]))
+    expect("GET apiTokens unauthenticated", 401, get(port, "/api/v2/apiTokens", ""))
+
+    # tenant token rotation
+    expect("POST tenantTokenRotation/finish, none ongoing", 400,
+           get(port, "/api/v2/tenantTokenRotation/finish", admin, "POST"))
+    expect("POST tenantTokenRotation/cancel, none ongoing", 400,
+           get(port, "/api/v2/tenantTokenRotation/cancel", admin, "POST"))
+    expect("POST tenantTokenRotation/start", 200, get(port, "/api/v2/tenantTokenRotation/start", admin, "POST"))
+    expect("POST tenantTokenRotation/start again", 400,
+           get(port, "/api/v2/tenantTokenRotation/start", admin, "POST"))
+    expect("POST tenantTokenRotation/cancel", 200, get(port, "/api/v2/tenantTokenRotation/cancel", admin, "POST"))
+    expect("POST tenantTokenRotation/start", 200, get(port, "/api/v2/tenantTokenRotation/start", admin, "POST"))
+    expect("POST tenantTokenRotation/finish", 200, get(port, "/api/v2/tenantTokenRotation/finish", admin, "POST"))
+
+    # v1: connection info, cluster version, tokens
+    expect("GET connectioninfo", 200, get(port, "/api/v1/deployment/installer/agent/connectioninfo", admin))
+    expect("GET clusterversion", 200, get(port, "/api/v1/config/clusterversion", admin))
+    v1_body = as_json({"name": "v1", "scopes": ["DataExport"], "expiresIn": {"value": 3, "unit": "DAYS"}}).encode()
+    v1 = json.loads(expect("POST v1 tokens", 201, get(port, "/api/v1/tokens", admin, "POST", v1_body))[2])["token"]
+    for accept in ("text/plain", "text/csv; header=present", "text/csv; header=absent"):
+        expect(f"POST v1 tokens as {accept}", 201,
+               get(port, "/api/v1/tokens", admin, "POST", v1_body, f"Accept: {accept}\r\n"))
+    expect("POST v1 tokens without scopes", 400, get(port, "/api/v1/tokens", admin, "POST", b'{"name":"x"}'))
+    v1_id = v1[:v1.rfind(".")]
+    expect("GET v1 tokens", 200, get(port, "/api/v1/tokens", admin))
+    expect("GET v1 tokens/{id}", 200, get(port, f"/api/v1/tokens/{v1_id}", admin))
+    expect("GET v1 tokens/{id} unknown", 404, get(port, "/api/v1/tokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA", admin))
+    expect("PUT v1 tokens/{id}", 204,
+           get(port, f"/api/v1/tokens/{v1_id}", admin, "PUT", b'{"revoked":true,"name":"v1 renamed"}'))
+    expect("PUT v1 tokens/{id} the caller", 400,
+           get(port, f"/api/v1/tokens/{admin[:admin.rfind('.')]}", admin, "PUT", b'{"name":"x"}'))
+    expect("PUT v1 tokens/{id} unknown", 404,
+           get(port, "/api/v1/tokens/dt0c01.AAAAAAAAAAAAAAAAAAAAAAAA", admin, "PUT", b'{"name":"x"}'))
+    expect("POST v1 tokens/lookup", 200, get(port, "/api/v1/tokens/lookup", admin, "POST",
+                                             as_json({"token": v1}).encode()))
+    expect("DELETE v1 tokens/{id}", 204, get(port, f"/api/v1/tokens/{v1_id}", admin, "DELETE"))
+    expect("DELETE v1 tokens/{id} unknown", 404, get(port, f"/api/v1/tokens/{v1_id}", admin, "DELETE"))
+    expect("DELETE v1 tokens/{id} the caller", 400,
+           get(port, f"/api/v1/tokens/{admin[:admin.rfind('.')]}", admin, "DELETE"))
+
+
+def main(binary, record=None):
+    if record and os.path.exists(record):
+        os.remove(record)  # never leave an older run's answers for the contract test
     directory = tempfile.mkdtemp(prefix="e2e-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     process, port, admin, control_key = start(binary, directory)
     token_id = admin[:admin.rfind(".")]
@@ -79,6 +180,12 @@ def main(binary):
     check("delayed answer", status == 200 and time.monotonic() - began >= 0.3)
     status, _, body = get(port, "/_dtoken/journal?path=clusterversion", "", extra=key)
     check("journal over the wire", status == 200 and len(json.loads(body)["entries"]) == 2, body[:300])
+    entries = json.loads(body)["entries"] if status == 200 else []
+    check("a dropped request is journaled like others",
+          [e["path"] for e in entries] == ["/api/v1/config/clusterversion"] * 2
+          and all(e["time"] > "2000" for e in entries), body[:300])
+
+    every_operation(port, admin)
 
     # Stop: SIGTERM, exit 0; the log has token IDs and no secret.
     process.send_signal(signal.SIGTERM)
@@ -153,8 +260,17 @@ def main(binary):
     check("bad port", bad.returncode == 2, bad.stderr)
     bad = subprocess.run([binary, "--admin-token", "nope", "--port", "0"], capture_output=True, text=True)
     check("bad admin token", bad.returncode == 2, bad.stderr)
+    if record:
+        write_recording(record)
     print(f"e2e_test: {len(failures)} failures")
     return 1 if failures else 0
 
 
-sys.exit(main(sys.argv[1]))
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    record = None
+    if "--record" in arguments:
+        at = arguments.index("--record")
+        record = arguments[at + 1]
+        del arguments[at:at + 2]
+    sys.exit(main(arguments[0], record))

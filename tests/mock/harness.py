@@ -6,6 +6,9 @@ import subprocess
 import time
 
 failures = []
+# Every answer that get() receives, for the contract test: (method, target, request content type,
+# status, headers, body). The e2e test writes it out with --record.
+recorded = []
 
 
 def check(name, condition, detail=""):
@@ -71,7 +74,19 @@ def get(port, path, token, method="GET", body=b"", extra=""):
     raw = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Api-Token {token}\r\n"
            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n"
            f"{extra}\r\n").encode() + body
-    return responses(exchange(port, raw))[0]
+    answer = responses(exchange(port, raw))[0]
+    recorded.append((method, path, answer))
+    return answer
+
+
+def write_recording(path):
+    """Writes the answers get() received as JSON lines: method, target, status, content_type,
+    headers (names in lower case), body (as text)."""
+    with open(path, "w") as out:
+        for method, target, (status, headers, body) in recorded:
+            out.write(json.dumps({"method": method, "target": target, "status": status,
+                                  "content_type": headers.get("content-type"), "headers": headers,
+                                  "body": body.decode("utf-8", "replace")}) + "\n")
 
 
 def is_envelope(status, headers, body):
