@@ -164,7 +164,7 @@ json::object token_json(const token_record& record,
   if (want("modifiedDate") && record.modified) out["modifiedDate"] = format_date(*record.modified);
   if (want("scopes")) {
     json::array scopes;
-    for (const std::string& scope : record.scopes) scopes.push_back(json::string(scope));
+    for (const std::string_view scope : record.scopes) scopes.push_back(json::string(scope));
     out["scopes"] = std::move(scopes);
   }
   if (want("additionalMetadata")) out["additionalMetadata"] = json::object{};
@@ -416,7 +416,7 @@ std::variant<token_update, response> parse_update(std::string_view body, const c
 // disabling does not.
 void apply(token_record& record, const token_update& update, bool flag_is_revoked, millis now) {
   if (update.name) record.name = *update.name;
-  if (update.scopes) record.scopes = *update.scopes;
+  if (update.scopes) record.scopes = scope_list::of(*update.scopes).value();  // known: never fails
   if (update.name || update.scopes) record.modified = now;
   if (update.flag) record.enabled = flag_is_revoked ? !*update.flag : *update.flag;
 }
@@ -424,7 +424,7 @@ void apply(token_record& record, const token_update& update, bool flag_is_revoke
 // TokenMetadata of API v1: dates as Unix milliseconds, `revoked` instead of `enabled`.
 json::object v1_metadata(const token_record& record) {
   json::array scopes;
-  for (const std::string& scope : record.scopes) scopes.push_back(json::string(scope));
+  for (const std::string_view scope : record.scopes) scopes.push_back(json::string(scope));
   json::object out{{"id", record.id},
                    {"name", record.name},
                    {"userId", record.owner},
@@ -515,9 +515,11 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   record.name = name;
   record.owner = owner;
   if (scopes.empty()) {
-    for (const scope_info& scope : known_scopes()) record.scopes.emplace_back(scope.name);
+    record.scopes = scope_list::every_known();
+  } else if (auto list = scope_list::of(scopes)) {
+    record.scopes = std::move(*list);
   } else {
-    record.scopes = scopes;
+    return false;  // more distinct scope names than the mock can number
   }
   record.creation = now();
   const std::lock_guard lock(mutex_);
@@ -621,7 +623,8 @@ response token_api::v1_list(context& call) {
     if (key == "permissions") permissions.push_back(text);
   }
   json::array values;
-  for (const token_record* record : store_.all()) {
+  for (const auto& stored : store_.all()) {
+    const token_record* record = stored.get();
     if (values.size() >= limit) break;
     if (user != nullptr && record->owner != *user) continue;
     if (!std::all_of(permissions.begin(), permissions.end(),
@@ -725,7 +728,7 @@ std::variant<std::string, response> token_api::issue(context& call, std::string 
   record.id = token->substr(0, token->size() - 65);
   record.name = std::move(name);
   record.owner = call.caller->owner;
-  record.scopes = std::move(scopes);
+  record.scopes = scope_list::of(scopes).value();  // known scopes: never fails
   record.personal_access_token = personal;
   record.creation = call.now;
   record.expiration = expires;
@@ -1024,7 +1027,9 @@ response token_api::route(context& call) {
             query_value(effective, "from") != nullptr || query_value(effective, "to") != nullptr;
         const millis last = to.value_or(call.now);
         std::vector<const token_record*> list;
-        for (const token_record* record : store_.all()) {
+        list.reserve(store_.size());
+        for (const auto& stored : store_.all()) {
+          const token_record* record = stored.get();
           if (chosen.owner && record->owner != *chosen.owner) continue;
           if (chosen.personal && record->personal_access_token != *chosen.personal) continue;
           if (!chosen.scopes.empty() &&
@@ -1038,14 +1043,22 @@ response token_api::route(context& call) {
           }
           list.push_back(record);
         }
-        std::stable_sort(
-            list.begin(), list.end(), [&](const token_record* a, const token_record* b) {
-              const int order_of = compare(*a, *b, order.key);
-              if (order_of != 0) return order.ascending ? order_of < 0 : order_of > 0;
-              return order.ascending ? a->sequence < b->sequence : a->sequence > b->sequence;
-            });
-        json::array tokens;
+        // Ties go by creation order, so the order is total and any sort gives the same pages.
+        // Only the tokens up to the end of this page are sorted; and the list comes in creation
+        // order, so the default (newest first) is that order reversed, checked in one pass.
+        const auto before = [&](const token_record* a, const token_record* b) {
+          const int order_of = compare(*a, *b, order.key);
+          if (order_of != 0) return order.ascending ? order_of < 0 : order_of > 0;
+          return order.ascending ? a->sequence < b->sequence : a->sequence > b->sequence;
+        };
+        if (!order.ascending) std::reverse(list.begin(), list.end());
         const std::uint64_t stop = std::min<std::uint64_t>(list.size(), offset + page_size);
+        if (!std::is_sorted(list.begin(), list.end(), before)) {
+          std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(stop),
+                            list.end(), before);
+        }
+        json::array tokens;
+        tokens.reserve(stop - std::min(offset, stop));
         for (std::uint64_t i = offset; i < stop; ++i)
           tokens.push_back(token_json(*list[i], fields));
         json::value next = nullptr;

@@ -1,9 +1,15 @@
 // The scopes the mock knows: every value of ApiTokenCreate.scopes in the 1.254 spec and in the
 // 2026 docs, with the label Dynatrace shows for it (empty where no source gives one; the label of
 // TenantTokenManagement comes from dynatrace-token-facts.md section 2.6). Generated
-// once from ../shared/dynatrace-openapi/token-scopes.json; tests/mock/scopes_test.sh checks that
-// this table still matches that file.
+// once from ../shared/dynatrace-openapi/token-scopes.json; tests/mock/contract_test.py checks that
+// this table still matches that file (the admin token holds every scope of it).
 #include "scopes.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <mutex>
+#include <unordered_map>
 
 namespace dtoken::mock {
 
@@ -117,5 +123,73 @@ const scope_info* find_scope(std::string_view name) noexcept {
   }
   return nullptr;
 }
+
+namespace {
+
+// Names beyond the known scopes, numbered from the table's size on; never removed, so views of
+// them stay valid. Few: only seed tokens and state files bring unknown names.
+struct interned_names {
+  std::mutex mutex;
+  std::deque<std::string> names;
+  std::unordered_map<std::string_view, std::uint16_t> numbers;  // views into `names`
+};
+
+interned_names& interned() {
+  static interned_names names;
+  return names;
+}
+
+// The number of a name; interned when `intern` is set, else nullopt for a name never seen.
+std::optional<std::uint16_t> number_of(std::string_view name, bool intern) {
+  if (const scope_info* known = find_scope(name)) {
+    return static_cast<std::uint16_t>(known - std::data(table));
+  }
+  interned_names& extra = interned();
+  const std::lock_guard lock(extra.mutex);
+  if (const auto it = extra.numbers.find(name); it != extra.numbers.end()) return it->second;
+  const std::size_t number = std::size(table) + extra.names.size();
+  if (!intern || number > std::numeric_limits<std::uint16_t>::max()) return std::nullopt;
+  const std::string& stored = extra.names.emplace_back(name);
+  extra.numbers.emplace(stored, static_cast<std::uint16_t>(number));
+  return static_cast<std::uint16_t>(number);
+}
+
+std::string_view name_of(std::uint16_t number) {
+  if (number < std::size(table)) return table[number].name;
+  interned_names& extra = interned();
+  const std::lock_guard lock(extra.mutex);
+  return extra.names[number - std::size(table)];
+}
+
+}  // namespace
+
+std::optional<scope_list> scope_list::of(const std::vector<std::string>& names) {
+  scope_list out;
+  out.ids_.reserve(names.size());
+  for (const std::string& name : names) {
+    const std::optional<std::uint16_t> number = number_of(name, true);
+    if (!number) return std::nullopt;
+    out.ids_.push_back(*number);
+  }
+  return out;
+}
+
+scope_list scope_list::every_known() {
+  scope_list out;
+  for (std::size_t i = 0; i < std::size(table); ++i)
+    out.ids_.push_back(static_cast<std::uint16_t>(i));
+  return out;
+}
+
+bool scope_list::contains(std::string_view name) const {
+  const std::optional<std::uint16_t> number = number_of(name, false);
+  return number && std::find(ids_.begin(), ids_.end(), *number) != ids_.end();
+}
+
+std::string_view scope_list::operator[](std::size_t index) const { return name_of(ids_[index]); }
+
+std::vector<std::string> scope_list::names() const { return {begin(), end()}; }
+
+std::string_view scope_list::iterator::operator*() const { return name_of(*at_); }
 
 }  // namespace dtoken::mock

@@ -2,14 +2,17 @@
 
 #include "http_codec.h"
 
+#include <algorithm>
 #include <array>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -77,12 +80,15 @@ class session : public std::enable_shared_from_this<session<Stream>> {
 
     const http_request& incoming = parser_->get();
     if (auto refused = protocol_error(incoming)) return write(std::move(*refused), false);
-    beast::error_code ignored;
-    const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored);
+    if (!remote_) {  // the client's address, asked of the socket once per connection
+      beast::error_code failed;
+      const auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(failed);
+      remote_ = failed ? "" : remote.address().to_string();
+    }
     request_record record;
-    const response answer =
-        api_.handle(to_request(incoming, ignored ? "" : remote.address().to_string()), &record);
+    const response answer = api_.handle(to_request(incoming, *remote_), &record);
     log(record);
+    beast::error_code ignored;
 
     if (answer.drop) {  // a fault: the connection goes away without an answer
       beast::get_lowest_layer(stream_).socket().close(ignored);
@@ -154,6 +160,7 @@ class session : public std::enable_shared_from_this<session<Stream>> {
   beast::flat_buffer buffer_;
   std::array<char, 4096> scratch_{};
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<std::string> remote_;
   mock_service& api_;
   const server_options& options_;
   std::ostream* log_;
@@ -162,12 +169,25 @@ class session : public std::enable_shared_from_this<session<Stream>> {
 
 }  // namespace
 
+// One io_context per thread, each run by its own thread, as nginx has one event loop per
+// worker: a connection stays on the context that accepted it for its whole life, so nothing of it
+// crosses threads (no strands, no wake-ups of another thread), and the contexts skip their locks
+// (concurrency hint 1). The first context also runs the acceptor, which deals the connections out
+// in turn.
+std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (unsigned i = 0; i < std::max(count, 1U); ++i)
+    contexts.push_back(std::make_unique<asio::io_context>(1));
+  return contexts;
+}
+
 struct http_server::state {
   mock_service& api;
   server_options options;
   std::ostream* log;
   std::mutex log_mutex;
-  asio::io_context context;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::size_t next_context = 0;
   tcp::acceptor acceptor;
   std::optional<asio::ssl::context> tls;  // set for HTTPS
   asio::steady_timer accept_pause{acceptor.get_executor()};
@@ -176,8 +196,8 @@ struct http_server::state {
       : api(api_),
         options(options_),
         log(log_),
-        context(static_cast<int>(options_.threads)),
-        acceptor(asio::make_strand(context)) {
+        contexts(make_contexts(options_.threads)),
+        acceptor(*contexts.front()) {
     const tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -194,8 +214,8 @@ struct http_server::state {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(context), [this](beast::error_code error,
-                                                             tcp::socket socket) {
+    asio::io_context& to = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(to, [this](beast::error_code error, tcp::socket socket) {
       if (error == asio::error::operation_aborted) return;
       if (error) {
         // Out of file descriptors (a flood of connections) or another accept failure: wait a
@@ -228,11 +248,15 @@ unsigned short http_server::port() const { return state_->acceptor.local_endpoin
 
 void http_server::run() {
   state_->accept();
+  // (the other contexts have no work until a connection comes: a guard keeps them running)
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> pool;
-  for (unsigned i = 1; i < state_->options.threads; ++i) {
-    pool.emplace_back([this] { state_->context.run(); });
+  for (std::size_t i = 1; i < state_->contexts.size(); ++i) {
+    asio::io_context& context = *state_->contexts[i];
+    guards.push_back(asio::make_work_guard(context));
+    pool.emplace_back([&context] { context.run(); });
   }
-  state_->context.run();
+  state_->contexts.front()->run();
   for (std::thread& thread : pool) thread.join();
 }
 
@@ -242,9 +266,11 @@ void http_server::stop() {
   asio::post(state_->acceptor.get_executor(), [this] {
     beast::error_code ignored;
     state_->acceptor.close(ignored);
-    auto grace =
-        std::make_shared<asio::steady_timer>(state_->context, std::chrono::milliseconds(500));
-    grace->async_wait([this, grace](beast::error_code) { state_->context.stop(); });
+    auto grace = std::make_shared<asio::steady_timer>(*state_->contexts.front(),
+                                                      std::chrono::milliseconds(500));
+    grace->async_wait([this, grace](beast::error_code) {
+      for (const auto& context : state_->contexts) context->stop();
+    });
   });
 }
 

@@ -123,9 +123,13 @@ void state_file::load(token_store& store, tenant_tokens& tenant) const {
     boost::system::error_code failure;
     const boost::json::value scopes = boost::json::parse(text_column(row, 3), failure);
     if (failure || !scopes.is_array()) throw state_error("state file: bad scopes of " + record.id);
+    std::vector<std::string> names;
     for (const auto& scope : scopes.as_array()) {
-      if (scope.is_string()) record.scopes.emplace_back(scope.as_string());
+      if (scope.is_string()) names.emplace_back(scope.as_string());
     }
+    std::optional<scope_list> list = scope_list::of(names);
+    if (!list) throw state_error("state file: too many distinct scope names, at " + record.id);
+    record.scopes = std::move(*list);
     record.enabled = sqlite3_column_int(row, 4) != 0;
     record.personal_access_token = sqlite3_column_int(row, 5) != 0;
     record.creation = sqlite3_column_int64(row, 6);
@@ -157,7 +161,7 @@ void state_file::put(const token_record& record) {
                 "INSERT OR REPLACE INTO tokens VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
                 "?11, ?12, ?13)");
   boost::json::array scopes;
-  for (const std::string& scope : record.scopes) scopes.push_back(boost::json::string(scope));
+  for (const std::string_view scope : record.scopes) scopes.push_back(boost::json::string(scope));
   const std::string scope_text = boost::json::serialize(scopes);
   sqlite3_stmt* s = row.get();
   sqlite3_bind_text(s, 1, record.id.c_str(), -1, SQLITE_TRANSIENT);
@@ -210,7 +214,7 @@ void state_file::replace(const token_store& store, const tenant_tokens& tenant) 
   execute("BEGIN IMMEDIATE");
   try {
     execute("DELETE FROM tokens");
-    for (const token_record* record : store.all()) put(*record);
+    for (const auto& record : store.all()) put(*record);
     put_tenant(tenant);
     execute("COMMIT");
   } catch (const state_error& error) {

@@ -25,16 +25,26 @@ secret_hash hash_secret(std::string_view token) {
   return hash;
 }
 
-bool token_record::has_scope(std::string_view scope) const {
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+token_store::token_store(const token_store& other) : next_sequence_(other.next_sequence_) {
+  records_.reserve(other.records_.size());
+  by_id_.reserve(other.records_.size());
+  for (const auto& record : other.records_) {
+    records_.push_back(std::make_unique<token_record>(*record));
+    by_id_.emplace(records_.back()->id, records_.back().get());
+  }
+}
+
+token_store& token_store::operator=(const token_store& other) {
+  if (this != &other) *this = token_store(other);
+  return *this;
 }
 
 bool token_store::add(std::string_view token, token_record record) {
-  if (records_.contains(record.id)) return false;
+  if (by_id_.contains(record.id)) return false;
   record.hash = hash_secret(token);
   record.sequence = next_sequence_++;
-  const std::string id = record.id;
-  records_.emplace(id, std::move(record));
+  records_.push_back(std::make_unique<token_record>(std::move(record)));
+  by_id_.emplace(records_.back()->id, records_.back().get());
   return true;
 }
 
@@ -50,30 +60,42 @@ token_record* token_store::find_by_secret(std::string_view token) {
 }
 
 token_record* token_store::find(std::string_view id) {
-  const auto it = records_.find(id);
-  return it == records_.end() ? nullptr : &it->second;
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
+}
+
+// The position of the record with this sequence number in records_ (which is sorted by it).
+static auto position_of(std::vector<std::unique_ptr<token_record>>& records,
+                        std::uint64_t sequence) {
+  return std::lower_bound(
+      records.begin(), records.end(), sequence,
+      [](const std::unique_ptr<token_record>& r, std::uint64_t s) { return r->sequence < s; });
 }
 
 void token_store::restore(token_record record) {
   next_sequence_ = std::max(next_sequence_, record.sequence + 1);
-  const std::string id = record.id;
-  records_.insert_or_assign(id, std::move(record));
+  if (token_record* existing = find(record.id)) {
+    by_id_.erase(existing->id);
+    records_.erase(position_of(records_, existing->sequence));
+  }
+  auto stored = std::make_unique<token_record>(std::move(record));
+  token_record* raw = stored.get();
+  records_.insert(position_of(records_, raw->sequence), std::move(stored));
+  by_id_.emplace(raw->id, raw);
 }
 
 bool token_store::erase(std::string_view id) {
-  const auto it = records_.find(id);
-  if (it == records_.end()) return false;
-  records_.erase(it);
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return false;
+  const std::uint64_t sequence = it->second->sequence;
+  by_id_.erase(it);  // (before the record, whose ID its key views, goes)
+  records_.erase(position_of(records_, sequence));
   return true;
 }
 
-std::vector<const token_record*> token_store::all() const {
-  std::vector<const token_record*> list;
-  list.reserve(records_.size());
-  for (const auto& [id, record] : records_) list.push_back(&record);
-  std::sort(list.begin(), list.end(),
-            [](const token_record* a, const token_record* b) { return a->sequence < b->sequence; });
-  return list;
+void token_store::clear() {
+  by_id_.clear();
+  records_.clear();
 }
 
 }  // namespace dtoken::mock

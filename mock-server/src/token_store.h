@@ -5,12 +5,15 @@
 
 #include <array>
 #include <cstdint>
-#include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "scopes.h"
 #include "time_format.h"
 
 namespace dtoken::mock {
@@ -24,7 +27,7 @@ struct token_record {
   std::string id;  // prefix '.' public part
   std::string name;
   std::string owner;
-  std::vector<std::string> scopes;
+  scope_list scopes;
   bool enabled = true;
   bool personal_access_token = false;
   millis creation = 0;
@@ -36,11 +39,20 @@ struct token_record {
   secret_hash hash{};
 
   [[nodiscard]] bool expired(millis now) const { return expiration && *expiration <= now; }
-  [[nodiscard]] bool has_scope(std::string_view scope) const;
+  [[nodiscard]] bool has_scope(std::string_view scope) const { return scopes.contains(scope); }
 };
 
+// The records in creation order (a list calls walks them in that order, with no sort and no
+// pointer chasing), and a hash index by ID.
 class token_store {
  public:
+  token_store() = default;
+  token_store(const token_store& other);
+  token_store& operator=(const token_store& other);
+  token_store(token_store&&) noexcept = default;
+  token_store& operator=(token_store&&) noexcept = default;
+  ~token_store() = default;
+
   // Adds a token whose full text is `token` (validated by the caller); false if its ID exists.
   bool add(std::string_view token, token_record record);
   // The record whose secret is exactly `token`, compared in constant time; nullptr if none.
@@ -49,14 +61,15 @@ class token_store {
   bool erase(std::string_view id);
   // Puts back a record read from a state file, hash and sequence included.
   void restore(token_record record);
-  void clear() { records_.clear(); }
+  void clear();
 
-  // Every record, in creation order.
-  [[nodiscard]] std::vector<const token_record*> all() const;
+  // Every record, in creation order (of `sequence`).
+  [[nodiscard]] std::span<const std::unique_ptr<token_record>> all() const { return records_; }
   [[nodiscard]] std::size_t size() const { return records_.size(); }
 
  private:
-  std::map<std::string, token_record, std::less<>> records_;
+  std::vector<std::unique_ptr<token_record>> records_;         // by sequence
+  std::unordered_map<std::string_view, token_record*> by_id_;  // keys view the records' IDs
   std::uint64_t next_sequence_ = 0;
 };
 
