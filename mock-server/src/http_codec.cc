@@ -22,12 +22,12 @@ request to_request(const http_request& incoming, std::string remote_address) {
   return call;
 }
 
-http_response to_http(const response& answer, unsigned version, bool keep_alive) {
+http_response to_http(response answer, unsigned version, bool keep_alive) {
   http_response out{static_cast<http::status>(answer.status), version};
   out.set(http::field::server, "dtoken-mock");
   if (!answer.content_type.empty()) out.set(http::field::content_type, answer.content_type);
   for (const auto& [name, value] : answer.headers) out.set(name, value);
-  out.body() = answer.body;
+  out.body() = std::move(answer.body);
   out.keep_alive(keep_alive);
   out.prepare_payload();
   return out;
@@ -80,9 +80,9 @@ std::vector<http_response> serve_bytes(mock_service& service, std::string_view b
       answers.push_back(std::move(*refused));
       return answers;
     }
-    const response answer = service.handle(to_request(incoming, "127.0.0.1"));
+    response answer = service.handle(to_request(incoming, "127.0.0.1"));
     if (answer.drop) return answers;
-    answers.push_back(to_http(answer, incoming.version(), incoming.keep_alive()));
+    answers.push_back(to_http(std::move(answer), incoming.version(), incoming.keep_alive()));
     if (!incoming.keep_alive()) return answers;
   }
   return answers;

@@ -23,7 +23,7 @@ using http_response = boost::beast::http::response<boost::beast::http::string_bo
 void configure(boost::beast::http::request_parser<boost::beast::http::string_body>& parser);
 
 request to_request(const http_request& incoming, std::string remote_address);
-http_response to_http(const response& answer, unsigned version, bool keep_alive);
+http_response to_http(response answer, unsigned version, bool keep_alive);
 
 // The answer to a request that could not be parsed (400, 413 or 431, by the error), as an error
 // envelope; the connection closes after it.

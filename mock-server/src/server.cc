@@ -86,7 +86,7 @@ class session : public std::enable_shared_from_this<session<Stream>> {
       remote_ = failed ? "" : remote.address().to_string();
     }
     request_record record;
-    const response answer = api_.handle(to_request(incoming, *remote_), &record);
+    response answer = api_.handle(to_request(incoming, *remote_), &record);
     log(record);
     beast::error_code ignored;
 
@@ -94,9 +94,10 @@ class session : public std::enable_shared_from_this<session<Stream>> {
       beast::get_lowest_layer(stream_).socket().close(ignored);
       return;
     }
-    http_response out = to_http(answer, incoming.version(), incoming.keep_alive());
-    if (answer.delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
-      timer_.expires_after(std::chrono::milliseconds(answer.delay));
+    const millis delay = answer.delay;
+    http_response out = to_http(std::move(answer), incoming.version(), incoming.keep_alive());
+    if (delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
+      timer_.expires_after(std::chrono::milliseconds(delay));
       timer_.async_wait([self = this->shared_from_this(), message = std::move(out),
                          keep_alive = incoming.keep_alive()](beast::error_code) mutable {
         self->write(std::move(message), keep_alive);

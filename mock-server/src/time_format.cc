@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 
@@ -130,15 +131,36 @@ std::optional<millis> parse_iso(std::string_view text) {
 }  // namespace
 
 std::string format_date(millis when) {
-  const std::time_t seconds =
-      static_cast<std::time_t>(when >= 0 ? when / 1000 : (when - 999) / 1000);
-  std::tm parts{};
-  ::gmtime_r(&seconds, &parts);
-  std::array<char, 96> text{};
-  std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min,
-                parts.tm_sec, static_cast<int>(((when % 1000) + 1000) % 1000));
-  return text.data();
+  // std::chrono's calendar, digits written in place: gmtime_r and snprintf took a tenth of the
+  // CPU time of a list call.
+  using namespace std::chrono;
+  const sys_time<milliseconds> time{milliseconds(when)};
+  const sys_days day = floor<days>(time);
+  const year_month_day date(day);
+  const hh_mm_ss clock(time - day);
+  const int year = static_cast<int>(date.year());
+  if (year < 0 || year > 9999) {  // (outside what four digits hold: printf's widths)
+    std::array<char, 96> text{};
+    std::snprintf(
+        text.data(), text.size(), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+        static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+        static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+        static_cast<int>(clock.seconds().count()), static_cast<int>(clock.subseconds().count()));
+    return text.data();
+  }
+  std::string text = "0000-00-00T00:00:00.000Z";
+  const auto put = [&text](std::size_t at, std::size_t width, long long value) {
+    for (std::size_t i = at + width; i-- > at; value /= 10)
+      text[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(date.month()));
+  put(8, 2, static_cast<unsigned>(date.day()));
+  put(11, 2, clock.hours().count());
+  put(14, 2, clock.minutes().count());
+  put(17, 2, clock.seconds().count());
+  put(20, 3, clock.subseconds().count());
+  return text;
 }
 
 std::optional<millis> parse_time(std::string_view text, millis now) {

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace dtoken::mock {
 
@@ -25,7 +26,8 @@ secret_hash hash_secret(std::string_view token) {
   return hash;
 }
 
-token_store::token_store(const token_store& other) : next_sequence_(other.next_sequence_) {
+token_store::token_store(const token_store& other)
+    : next_sequence_(other.next_sequence_), creation_ordered_(other.creation_ordered_) {
   records_.reserve(other.records_.size());
   by_id_.reserve(other.records_.size());
   for (const auto& record : other.records_) {
@@ -43,6 +45,7 @@ bool token_store::add(std::string_view token, token_record record) {
   if (by_id_.contains(record.id)) return false;
   record.hash = hash_secret(token);
   record.sequence = next_sequence_++;
+  if (!records_.empty() && record.creation < records_.back()->creation) creation_ordered_ = false;
   records_.push_back(std::make_unique<token_record>(std::move(record)));
   by_id_.emplace(records_.back()->id, records_.back().get());
   return true;
@@ -80,8 +83,12 @@ void token_store::restore(token_record record) {
   }
   auto stored = std::make_unique<token_record>(std::move(record));
   token_record* raw = stored.get();
-  records_.insert(position_of(records_, raw->sequence), std::move(stored));
+  const auto at = records_.insert(position_of(records_, raw->sequence), std::move(stored));
   by_id_.emplace(raw->id, raw);
+  if ((at != records_.begin() && (*std::prev(at))->creation > raw->creation) ||
+      (std::next(at) != records_.end() && (*std::next(at))->creation < raw->creation)) {
+    creation_ordered_ = false;
+  }
 }
 
 bool token_store::erase(std::string_view id) {
@@ -96,6 +103,7 @@ bool token_store::erase(std::string_view id) {
 void token_store::clear() {
   by_id_.clear();
   records_.clear();
+  creation_ordered_ = true;
 }
 
 }  // namespace dtoken::mock

@@ -66,11 +66,15 @@ class token_store {
   // Every record, in creation order (of `sequence`).
   [[nodiscard]] std::span<const std::unique_ptr<token_record>> all() const { return records_; }
   [[nodiscard]] std::size_t size() const { return records_.size(); }
+  // Whether creation dates never decrease along all(), so that it is also the order of creation
+  // dates (true unless restored or seeded records came with earlier dates than older ones).
+  [[nodiscard]] bool creation_ordered() const { return creation_ordered_; }
 
  private:
   std::vector<std::unique_ptr<token_record>> records_;         // by sequence
   std::unordered_map<std::string_view, token_record*> by_id_;  // keys view the records' IDs
   std::uint64_t next_sequence_ = 0;
+  bool creation_ordered_ = true;
 };
 
 // The tenant token and its rotation (POST /api/v2/tenantTokenRotation/start|finish|cancel).

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "api.h"
 #include "dtoken/validate.h"
@@ -338,6 +339,24 @@ TEST_F(api_test, list_fields_sort_and_selector) {
 }
 
 // Every sort key, both ways, against an ordering computed here from the tokens' metadata.
+TEST_F(api_test, the_default_order_holds_when_the_clock_went_back) {
+  // Creation order and creation dates disagree: the list must sort, not trust creation order.
+  now = start_time + 2000;
+  create("later", R"(["metrics.read"])");
+  now = start_time + 1000;
+  create("earlier", R"(["metrics.read"])");
+  const auto names = [&](const std::string& query) {
+    std::vector<std::string> out;
+    const json::object page = body_of(call("GET", "/api/v2/apiTokens" + query));
+    for (const auto& token : page.at("apiTokens").as_array())
+      out.emplace_back(token.at("name").as_string());
+    return out;
+  };
+  EXPECT_EQ(names(""), (std::vector<std::string>{"later", "earlier", "dtoken-mock admin"}));
+  EXPECT_EQ(names("?sort=%2BcreationDate"),
+            (std::vector<std::string>{"dtoken-mock admin", "earlier", "later"}));
+}
+
 TEST_F(api_test, every_sort_key_in_both_directions) {
   const char* names[] = {"delta", "alpha", "charlie", "bravo", "echo"};
   std::vector<std::string> tokens;
