@@ -14,8 +14,9 @@ packages=(
   python3 python3-jsonschema python3-yaml nodejs golang-go bc
   # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk)
   zip unzip wrk
-  # bench/ only: the scanners dtoken is measured against
-  libhyperscan-dev libpcre2-dev libre2-dev ripgrep time
+  # bench/ only: the scanners dtoken is measured against; nginx, the limit for dtoken-mock
+  # (bench/mock_wrk.sh runs its own nginx on a free port; the package's service is not needed)
+  libhyperscan-dev libpcre2-dev libre2-dev ripgrep time nginx curl
 )
 
 missing=()

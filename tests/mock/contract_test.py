@@ -14,7 +14,8 @@ hold no property the spec does not name, and every date in v2 is `yyyy-MM-ddTHH:
 Allowed, and only these: the six spec-versus-docs differences of section 5 of the facts file
 (../shared/reference/dynatrace-token-facts.md), and two nulls the spec itself or the docs show
 (NULLS_SHOWN). Every operation dtoken-mock implements must appear in the recording with its
-success status, so that the contract covers the whole API.
+success status, so that the contract covers the whole API; and the admin token's scopes (every
+scope the mock knows) must be exactly the creatable scopes of the spec and the 2026 docs.
 """
 import copy
 import json
@@ -91,6 +92,9 @@ class Spec:
     def __init__(self, directory):
         scopes = json.load(open(os.path.join(directory, "token-scopes.json")))
         self.scope_names = set(scopes["ApiToken_scopes_enum_docs_2026"]) | set(
+            scopes["ApiTokenCreate_scopes_enum_docs_2026"])
+        # What a token can be created with: the 1.254 spec's and the 2026 docs' ApiTokenCreate.
+        self.creatable = set(scopes["ApiTokenCreate_scopes_enum_spec_1_254"]) | set(
             scopes["ApiTokenCreate_scopes_enum_docs_2026"])
         self.documents = {}
         for version, name in (("v1", "spec3-env-v1-1.254.47-sprint-orig.json"),
@@ -305,6 +309,17 @@ def main(spec_dir, recording):
             problems.append(f"the checker missed {what}")
     for record in records:
         problems += check_answer(spec, record, seen)
+    # The mock's admin token holds every scope it knows: they must be exactly the creatable ones.
+    admin_scopes = [token.get("scopes") for record in records
+                    if record["status"] == 200 and urlsplit(record["target"]).path.endswith("/v2/apiTokens")
+                    for token in json.loads(record["body"]).get("apiTokens", [])
+                    if token.get("name") == "dtoken-mock admin" and "scopes" in token]
+    if not admin_scopes:
+        problems.append("no list answer shows the admin token's scopes")
+    elif set(admin_scopes[0]) != spec.creatable or len(admin_scopes[0]) != len(spec.creatable):
+        problems.append(f"the mock's scopes differ from the creatable ones: "
+                        f"missing {sorted(spec.creatable - set(admin_scopes[0]))}, "
+                        f"extra {sorted(set(admin_scopes[0]) - spec.creatable)}")
     for version, method, template, status in IMPLEMENTED:
         if (version, method, template, status) not in seen:
             problems.append(f"not covered: {method.upper()} /{version}{template} -> {status}")
