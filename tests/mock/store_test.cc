@@ -83,7 +83,7 @@ TEST(token_store_test, a_copy_is_independent) {
 
 TEST(token_store_test, restore_puts_records_at_their_sequence_and_tracks_creation_order) {
   token_store store;
-  for (const std::uint64_t sequence : {4, 0, 2}) {
+  for (const std::uint64_t sequence : {4U, 0U, 2U}) {
     token_record record =
         record_for(static_cast<int>(sequence), 1000 + static_cast<millis>(sequence));
     record.sequence = sequence;
