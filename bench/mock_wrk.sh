@@ -9,11 +9,14 @@
 # workers (the mock's --threads 2, nginx's worker_processes 2). wrk: 2 threads, C connections.
 # nginx serves each body as a static file (GET; nginx's static files take no POST), from its
 # open-file cache.
-# Usage: bench/mock_wrk.sh BUILD_DIR [SECONDS] [CONNECTIONS]   (defaults 10 and 64)
+# Each case runs ROUNDS times, the mock and nginx alternating, so that a noisy moment of this
+# shared machine hits both alike; the medians are compared.
+# Usage: bench/mock_wrk.sh BUILD_DIR [SECONDS] [CONNECTIONS] [ROUNDS]   (defaults 5, 64 and 3)
 set -euo pipefail
 build=$1
-seconds=${2:-10}
+seconds=${2:-5}
 connections=${3:-64}
+rounds=${4:-3}
 mock="$build/mock-server/dtoken-mock"
 dtoken="$build/tools/dtoken"
 scratch=$(mktemp -d)
@@ -118,7 +121,11 @@ print(f"{rps:.0f} {p99:.2f} {bad.group(1) if bad else 0} {'yes' if errors else '
 EOF
 }
 
-printf '%-34s %10s %9s %10s %8s\n' "($connections connections, ${seconds} s each)" "req/s" "p99 ms" "nginx/s" "ratio"
+# The median of a list of numbers.
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+printf '%-34s %10s %9s %10s %8s\n' "($connections conn., ${rounds} x ${seconds} s, medians)" \
+  "req/s" "p99 ms" "nginx/s" "ratio"
 for case in "GET /api/v2/apiTokens/{id}|get|$base/api/v2/apiTokens/$id|" \
             "POST /api/v2/apiTokens/lookup|lookup|$base/api/v2/apiTokens/lookup|$scratch/lookup.lua" \
             "GET /api/v2/apiTokens (200/10001)|list|$base/api/v2/apiTokens|"; do
@@ -128,13 +135,20 @@ for case in "GET /api/v2/apiTokens/{id}|get|$base/api/v2/apiTokens/$id|" \
   if [ -n "$script" ]; then
     mock_args=(-s "$script" "${mock_args[@]}")
   fi
-  read -r mock_rps mock_p99 mock_bad mock_errors <<< "$(run_wrk "${mock_args[@]}")"
-  read -r nginx_rps nginx_p99 _ _ <<< "$(run_wrk "${nginx_args[@]}")"
-  [ "$mock_bad" = 0 ] || echo "warning: $mock_bad answers of the mock were not 2xx" >&2
-  [ "$mock_errors" = no ] || echo "warning: wrk saw socket errors against the mock" >&2
-  printf '%-34s %10s %9s %10s %7.2fx\n' "$name" "$mock_rps" "$mock_p99" "$nginx_rps" \
-    "$(echo "$mock_rps / $nginx_rps" | bc -l)"
-  echo "  (nginx p99 $nginx_p99 ms)"
+  mock_runs=() mock_p99s=() nginx_runs=() nginx_p99s=() ratios=()
+  for _ in $(seq "$rounds"); do
+    read -r mock_rps mock_p99 mock_bad mock_errors <<< "$(run_wrk "${mock_args[@]}")"
+    read -r nginx_rps nginx_p99 _ _ <<< "$(run_wrk "${nginx_args[@]}")"
+    [ "$mock_bad" = 0 ] || echo "warning: $mock_bad answers of the mock were not 2xx" >&2
+    [ "$mock_errors" = no ] || echo "warning: wrk saw socket errors against the mock" >&2
+    mock_runs+=("$mock_rps") mock_p99s+=("$mock_p99") nginx_runs+=("$nginx_rps")
+    nginx_p99s+=("$nginx_p99") ratios+=("$(echo "$mock_rps / $nginx_rps" | bc -l)")
+  done
+  printf '%-34s %10s %9s %10s %7.2fx\n' "$name" "$(printf '%s\n' "${mock_runs[@]}" | median)" \
+    "$(printf '%s\n' "${mock_p99s[@]}" | median)" "$(printf '%s\n' "${nginx_runs[@]}" | median)" \
+    "$(printf '%s\n' "${ratios[@]}" | median)"
+  echo "  (nginx p99 $(printf '%s\n' "${nginx_p99s[@]}" | median) ms; ratios of the rounds:" \
+    "$(printf '%.2f ' "${ratios[@]}"))"
 done
 kill "$mock_pid"
 wait "$mock_pid" 2>/dev/null || true
