@@ -170,17 +170,20 @@ class session : public std::enable_shared_from_this<session<Stream>> {
 
 }  // namespace
 
-// One io_context per thread, each run by its own thread, as nginx has one event loop per
-// worker: a connection stays on the context that accepted it for its whole life, so nothing of it
-// crosses threads (no strands, no wake-ups of another thread), and the contexts skip their locks
-// (concurrency hint 1). The first context also runs the acceptor, which deals the connections out
-// in turn.
+namespace {
+
+// One io_context per thread, each run by its own thread (concurrency hint 1), as nginx has one
+// event loop per worker: a connection stays on the context that accepted it for its whole life, so
+// nothing of it crosses threads (no strands, no wake-ups of another thread). The first context
+// also runs the acceptor, which deals the connections out in turn.
 std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   for (unsigned i = 0; i < std::max(count, 1U); ++i)
     contexts.push_back(std::make_unique<asio::io_context>(1));
   return contexts;
 }
+
+}  // namespace
 
 struct http_server::state {
   mock_service& api;

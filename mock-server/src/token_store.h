@@ -42,8 +42,8 @@ struct token_record {
   [[nodiscard]] bool has_scope(std::string_view scope) const { return scopes.contains(scope); }
 };
 
-// The records in creation order (a list calls walks them in that order, with no sort and no
-// pointer chasing), and a hash index by ID.
+// The records in creation order (a list call walks them in that order and, for the default
+// order, sorts nothing), and a hash index by ID.
 class token_store {
  public:
   token_store() = default;
