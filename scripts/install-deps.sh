@@ -12,11 +12,12 @@ packages=(
   # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one), and the
   # vectors/README.md examples in Python, JavaScript and Go; bc for bench/ scripts
   python3 python3-jsonschema python3-yaml nodejs golang-go bc
-  # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk)
-  zip unzip wrk
+  # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk); the
+  # README's mock examples (curl, and the openssl command that fetches the mock's certificate)
+  zip unzip wrk curl openssl
   # bench/ only: the scanners dtoken is measured against; nginx, the limit for dtoken-mock
   # (bench/mock_wrk.sh runs its own nginx on a free port; the package's service is not needed)
-  libhyperscan-dev libpcre2-dev libre2-dev ripgrep time nginx curl
+  libhyperscan-dev libpcre2-dev libre2-dev ripgrep time nginx
 )
 
 missing=()
