@@ -140,6 +140,75 @@ DTOKEN_AVX512 inline block_bits bits_at(const char* data, std::ptrdiff_t size,
   return bits_of(_mm512_maskz_loadu_epi8(index_range(block, 0, size), data + block));
 }
 
+// The sum of the 64 bytes of `counts`.
+DTOKEN_AVX512 inline std::size_t sum_of_bytes(__m512i counts) noexcept {
+  alignas(64) std::uint64_t sums[8];
+  _mm512_store_si512(sums, _mm512_sad_epu8(counts, _mm512_setzero_si512()));
+  std::uint64_t total = 0;
+  for (const std::uint64_t sum : sums) total += sum;
+  return static_cast<std::size_t>(total);
+}
+
+// Moves a mask to a general register once: left alone, GCC keeps the masks in mask registers and
+// moves each one out twice per block (once for this block, once as the next block).
+inline void in_general_register(std::uint64_t& mask) noexcept { asm("" : "+r"(mask)); }
+
+// The tight loop of find_prefix: from the aligned, whole block at `block`, the first block before
+// `last` where a candidate starts (`last` if none does), adding the newlines of the blocks before
+// it to `newlines`. The blocks up to `last` + 64 are whole (the interior of prefix_search.h).
+// Starts that pass the masks but are not candidates (or, with `Documented`, not whole documented
+// tokens) are dropped without leaving the loop.
+//
+// Written with plain locals rather than block_bits, so that the masks stay in registers, and the
+// newlines are counted per byte position in a vector (a masked subtract of -1 for each '\n'),
+// summed every 255 blocks at most, before a byte counter could wrap: this keeps the newline mask
+// out of the general registers.
+template <bool Documented>
+DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
+                                           std::ptrdiff_t last, std::ptrdiff_t end,
+                                           std::size_t& newlines) noexcept {
+  const span_function documented = Documented ? avx512_documented_span : nullptr;
+  const __m512i minus_one = _mm512_set1_epi8(-1);
+  __m512i here = _mm512_load_si512(data + block);
+  std::uint64_t d = _mm512_cmpeq_epi8_mask(here, load(letter_d));
+  std::uint64_t zero = _mm512_cmpeq_epi8_mask(here, load(digit_zero));
+  std::uint64_t dot = _mm512_cmpeq_epi8_mask(here, load(full_stop));
+  std::uint64_t above = _mm512_cmpgt_epi8_mask(here, load(slash));
+  std::size_t count = 0;
+  while (block < last) {
+    const std::ptrdiff_t stretch_end = std::min(last, block + 255 * 64);
+    __m512i counts = _mm512_setzero_si512();
+    for (; block < stretch_end; block += 64) {
+      const __m512i next = _mm512_load_si512(data + block + 64);
+      std::uint64_t next_d = _mm512_cmpeq_epi8_mask(next, load(letter_d));
+      std::uint64_t next_zero = _mm512_cmpeq_epi8_mask(next, load(digit_zero));
+      std::uint64_t next_dot = _mm512_cmpeq_epi8_mask(next, load(full_stop));
+      std::uint64_t next_above = _mm512_cmpgt_epi8_mask(next, load(slash));
+      in_general_register(next_d);
+      in_general_register(next_zero);
+      in_general_register(next_dot);
+      in_general_register(next_above);
+      const std::uint64_t starts = d & ((zero >> 2) | (next_zero << 62)) &
+                                   ((dot >> 6) | (next_dot << 58)) &
+                                   ((above >> 7) | (next_above << 57));
+      if (starts != 0 && any_candidate(data, block, starts, end, documented)) [[unlikely]] {
+        newlines += count + sum_of_bytes(counts);
+        return block;
+      }
+      counts = _mm512_mask_sub_epi8(counts, _mm512_cmpeq_epi8_mask(here, load(line_feed)), counts,
+                                    minus_one);
+      here = next;
+      d = next_d;
+      zero = next_zero;
+      dot = next_dot;
+      above = next_above;
+    }
+    count += sum_of_bytes(counts);
+  }
+  newlines += count;
+  return block;
+}
+
 // One pass over aligned 64-byte blocks: a single load per block gives the masks of the candidate
 // shape and of the newlines; a block's starts need the next block's first bytes, so the loop runs
 // one block ahead (prefix_search.h).
@@ -161,18 +230,10 @@ DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size,
       // The common case, in a tight loop: whole blocks where no start passes the masks.
       const std::ptrdiff_t run_begin = block;
       std::size_t newlines = 0;
-      for (; block < inside.last; block += 64) {
-        const block_bits next = whole_bits(data + block + 64);
-        const std::uint64_t starts = masked_starts(current, next);
-        // Starts that are not candidates (or, for the documented profile, not tokens) are
-        // dropped here, without leaving the loop.
-        if (starts != 0 && any_candidate(data, block, starts, end, documented)) [[unlikely]] {
-          break;
-        }
-        newlines += static_cast<std::size_t>(std::popcount(current.newline));
-        current = next;
-      }
+      block = documented_only ? run_of_blocks<true>(data, block, inside.last, end, newlines)
+                              : run_of_blocks<false>(data, block, inside.last, end, newlines);
       tally_run(data, run_begin, block, newlines, lines);
+      current = bits_at(data, end, block);
     }
     if (block >= end) return size;
     const block_bits next = bits_at(data, end, block + 64);
