@@ -159,6 +159,50 @@ TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_referenc
   }
 }
 
+// Long texts: the wide kernels' tight loop runs over many blocks, sums its newline counters in
+// stretches of up to 254 blocks, and takes blocks two at a time; a candidate, a near miss or a
+// newline may sit anywhere in a stretch, a pair, or the block left over.
+TEST(kernel_test, prefix_searches_over_long_texts_agree_with_a_reference) {
+  std::mt19937_64 rng(11);
+  const auto kernels = wide_kernels();
+  static constexpr std::string_view planted[] = {
+      "dt0c01.A", "dt0c01.\"", "dt0s01.ST2EY72KQINMH574WMNVI7YN.",
+      "dt0s01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"};
+  for (int round = 0; round < 300; ++round) {
+    std::string text(rng() % 70000, 'x');
+    // Lines of 64 bytes put a newline at the same position of every block: a byte counter that
+    // is summed too late wraps.
+    const std::size_t line_length = rng() % 3 == 0 ? 64 : 50;
+    for (std::size_t i = line_length - 1; i < text.size(); i += line_length) text[i] = '\n';
+    for (std::size_t plants = rng() % 4; plants > 0; --plants) {
+      const std::string_view piece = planted[rng() % std::size(planted)];
+      if (piece.size() < text.size())
+        text.replace(rng() % (text.size() - piece.size()), piece.size(), piece);
+    }
+    const std::size_t pad = rng() % 64;
+    const std::string padded = std::string(pad, 'd') + text + "t0";
+    const char* data = padded.data() + pad;
+    const std::size_t from = text.empty() ? 0 : rng() % (text.size() / 4 + 1);
+    const std::size_t count_end = rng() % 4 == 0 ? rng() % (text.size() + 1) : text.size();
+    const std::size_t count_from = std::min(from, count_end);
+    const bool documented_only = rng() % 2 == 0;
+    const std::size_t expected = reference_candidate(text, from, documented_only);
+    const std::size_t stop = std::max(count_from, std::min(expected, count_end));
+    const std::string_view counted = std::string_view(text).substr(count_from, stop - count_from);
+    for (const kernel* k : kernels) {
+      newline_tally lines;
+      ASSERT_EQ(
+          k->find_prefix(data, text.size(), from, count_from, count_end, lines, documented_only),
+          expected)
+          << k->name << " round " << round;
+      ASSERT_EQ(lines.count,
+                static_cast<std::size_t>(std::count(counted.begin(), counted.end(), '\n')))
+          << k->name << " round " << round;
+    }
+  }
+}
+
 TEST(kernel_test, newline_counts_agree_with_scalar) {
   std::mt19937_64 rng(10);
   const auto kernels = wide_kernels();

@@ -47,8 +47,11 @@ inline bool is_candidate(const char* data, std::ptrdiff_t at, std::ptrdiff_t siz
                          span_function documented) noexcept {
   const char* start = data + at;
   if (start[1] != 't' || !has_class(start[7], alnum_bit)) return false;
+  // A near miss usually lacks the second '.' (after the 24-byte public part): one byte read
+  // spares it the call.
+  constexpr std::size_t second_dot = prefix_length + 1 + documented_public_length;
   return documented == nullptr || size - at < static_cast<std::ptrdiff_t>(documented_length) ||
-         documented(start, documented_length) == documented_length;
+         (start[second_dot] == '.' && documented(start, documented_length) == documented_length);
 }
 
 // Whether any of the `starts` (bits of the block at `block`) is a candidate.
