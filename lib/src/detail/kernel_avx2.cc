@@ -138,6 +138,74 @@ DTOKEN_AVX2 inline block_bits bits_at(const char* data, std::ptrdiff_t size,
   return whole_bits(copy);
 }
 
+// The starts among the 32 bytes `here`, followed by `next`, that pass the masks of
+// prefix_search.h ('d' at j, '0' at j + 2, '.' at j + 6, a byte above '/' at j + 7), as a vector
+// (0xff at each): computed on the bytes, shifted in registers (vperm2i128 across the 16-byte
+// lanes, then vpalignr within them), as the AVX-512 kernel does.
+DTOKEN_AVX2 inline __m256i shape_starts(__m256i here, __m256i next) noexcept {
+  const __m256i ahead16 = _mm256_permute2x128_si256(here, next, 0x21);  // bytes 16-47
+  const __m256i ahead2 = _mm256_alignr_epi8(ahead16, here, 2);
+  const __m256i ahead6 = _mm256_alignr_epi8(ahead16, here, 6);
+  const __m256i ahead7 = _mm256_alignr_epi8(ahead16, here, 7);
+  const __m256i d_and_zero = _mm256_and_si256(_mm256_cmpeq_epi8(here, _mm256_set1_epi8('d')),
+                                              _mm256_cmpeq_epi8(ahead2, _mm256_set1_epi8('0')));
+  const __m256i dot_and_above = _mm256_and_si256(_mm256_cmpeq_epi8(ahead6, _mm256_set1_epi8('.')),
+                                                 _mm256_cmpgt_epi8(ahead7, _mm256_set1_epi8('/')));
+  return _mm256_and_si256(d_and_zero, dot_and_above);
+}
+
+// `counts` plus 1 at each byte position where `bytes` has a '\n' (compare gives -1, subtract it).
+DTOKEN_AVX2 inline __m256i with_newlines(__m256i counts, __m256i bytes) noexcept {
+  return _mm256_sub_epi8(counts, _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\n')));
+}
+
+// The sum of the 32 bytes of `counts`.
+DTOKEN_AVX2 inline std::size_t sum_of_bytes(__m256i counts) noexcept {
+  alignas(32) std::uint64_t sums[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(sums),
+                     _mm256_sad_epu8(counts, _mm256_setzero_si256()));
+  return static_cast<std::size_t>(sums[0] + sums[1] + sums[2] + sums[3]);
+}
+
+// The tight loop of find_prefix, as in the AVX-512 kernel: from the aligned, whole block at
+// `block`, the first block before `last` where a candidate starts (`last` if none does), adding
+// the newlines of the blocks before it to `newlines`. A block is two vectors; both are tested
+// with one branch. Newline counters are summed every 254 blocks, before a byte could wrap.
+template <bool Documented>
+DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
+                                         std::ptrdiff_t last, std::ptrdiff_t end,
+                                         std::size_t& newlines) noexcept {
+  const span_function documented = Documented ? avx2_documented_span : nullptr;
+  const auto at = [data](std::ptrdiff_t index) {
+    return reinterpret_cast<const __m256i*>(data + index);
+  };
+  __m256i low = _mm256_load_si256(at(block));
+  std::size_t count = 0;
+  while (block < last) {
+    const std::ptrdiff_t stretch_end = std::min(last, block + 254 * 64);
+    __m256i counts = _mm256_setzero_si256();
+    for (; block < stretch_end; block += 64) {
+      const __m256i high = _mm256_load_si256(at(block + 32));
+      const __m256i next = _mm256_load_si256(at(block + 64));
+      const __m256i low_starts = shape_starts(low, high);
+      const __m256i high_starts = shape_starts(high, next);
+      const __m256i any = _mm256_or_si256(low_starts, high_starts);
+      if (!_mm256_testz_si256(any, any)) [[unlikely]] {
+        const std::uint64_t starts = bits(low_starts) | (std::uint64_t{bits(high_starts)} << 32);
+        if (any_candidate(data, block, starts, end, documented)) {
+          newlines += count + sum_of_bytes(counts);
+          return block;
+        }
+      }
+      counts = with_newlines(with_newlines(counts, low), high);
+      low = next;
+    }
+    count += sum_of_bytes(counts);
+  }
+  newlines += count;
+  return block;
+}
+
 // One pass over aligned 64-byte blocks, as the AVX-512 kernel does (prefix_search.h).
 DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size, std::size_t from,
                                          std::size_t count_from, std::size_t count_end,
@@ -157,18 +225,10 @@ DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size, std
       // The common case, in a tight loop: whole blocks where no start passes the masks.
       const std::ptrdiff_t run_begin = block;
       std::size_t newlines = 0;
-      for (; block < inside.last; block += 64) {
-        const block_bits next = whole_bits(data + block + 64);
-        const std::uint64_t starts = masked_starts(current, next);
-        // Starts that are not candidates (or, for the documented profile, not tokens) are
-        // dropped here, without leaving the loop.
-        if (starts != 0 && any_candidate(data, block, starts, end, documented)) [[unlikely]] {
-          break;
-        }
-        newlines += static_cast<std::size_t>(std::popcount(current.newline));
-        current = next;
-      }
+      block = documented_only ? run_of_blocks<true>(data, block, inside.last, end, newlines)
+                              : run_of_blocks<false>(data, block, inside.last, end, newlines);
       tally_run(data, run_begin, block, newlines, lines);
+      current = bits_at(data, end, block);
     }
     if (block >= end) return size;
     const block_bits next = bits_at(data, end, block + 64);
