@@ -20,6 +20,7 @@
 #include <random>
 #include <string>
 
+#include "detail/kernel.h"
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/scan.h"
@@ -69,6 +70,17 @@ const std::string& corpus() {
 std::size_t count_dtoken(const std::string& text) {
   std::size_t found = 0;
   dtoken::scan(text, dtoken::profile::documented, [&found](const dtoken::finding&) { ++found; });
+  return found;
+}
+
+// dtoken's scanner with one kernel forced (the others than the widest, which `dtoken` uses, for
+// machines without AVX-512): the kernel is swapped in for the call and put back.
+std::size_t count_dtoken_with(const dtoken::detail::kernel& kernel, const std::string& text) {
+  auto& active = dtoken::detail::active_kernel_pointer;
+  const dtoken::detail::kernel& widest = dtoken::detail::chosen_kernel();
+  active.store(&kernel, std::memory_order_relaxed);
+  const std::size_t found = count_dtoken(text);
+  active.store(&widest, std::memory_order_relaxed);
   return found;
 }
 
@@ -215,8 +227,28 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("corpus: %zu MiB, %zu tokens found by every engine\n", corpus_mib, expected);
+  // The narrower kernels, where this machine runs them, each in a row of its own.
+  std::vector<const dtoken::detail::kernel*> narrower;
+  for (const dtoken::detail::kernel* kernel :
+       {dtoken::detail::avx2_kernel(), &dtoken::detail::scalar_kernel}) {
+    if (kernel == nullptr || kernel == &dtoken::detail::chosen_kernel()) continue;
+    if (count_dtoken_with(*kernel, corpus()) != expected) {
+      std::fprintf(stderr, "engines disagree: dtoken with kernel %.*s\n",
+                   static_cast<int>(kernel->name.size()), kernel->name.data());
+      return 1;
+    }
+    narrower.push_back(kernel);
+  }
+  const std::string_view widest = dtoken::detail::chosen_kernel().name;
+  std::printf("corpus: %zu MiB, %zu tokens found by every engine; dtoken's kernel: %.*s\n",
+              corpus_mib, expected, static_cast<int>(widest.size()), widest.data());
   benchmark::RegisterBenchmark("dtoken", [](benchmark::State& s) { run(s, count_dtoken); });
+  for (const dtoken::detail::kernel* kernel : narrower) {
+    benchmark::RegisterBenchmark(
+        ("dtoken_" + std::string(kernel->name)).c_str(), [kernel](benchmark::State& s) {
+          run(s, [kernel](const std::string& t) { return count_dtoken_with(*kernel, t); });
+        });
+  }
   benchmark::RegisterBenchmark("hyperscan", [](benchmark::State& s) {
     run(s, [](const std::string& t) { return hyperscan.count(t); });
   });
