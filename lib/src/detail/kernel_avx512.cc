@@ -233,9 +233,9 @@ DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t bloc
   return block;
 }
 
-// One pass over aligned 64-byte blocks: a single load per block gives the masks of the candidate
-// shape and of the newlines; a block's starts need the next block's first bytes, so the loop runs
-// one block ahead (prefix_search.h).
+// One pass over aligned 64-byte blocks, one load each: run_of_blocks over the interior, the masks
+// of prefix_search.h at the edges. A block's starts need the next block's first bytes, so the
+// loop runs one block ahead.
 DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size, std::size_t from,
                                              std::size_t count_from, std::size_t count_end,
                                              newline_tally& lines, bool documented_only) noexcept {

@@ -1,7 +1,9 @@
-// The part of the wide kernels' find_prefix() that needs no vector instructions. A kernel turns
-// each aligned 64-byte block into bit masks (where 'd', '0', '.', bytes above '/', and '\n' are);
-// these helpers find the candidates and count the newlines from those masks with integer
-// operations only, so that both kernels share them.
+// The part of the wide kernels' find_prefix() that needs no vector instructions. A kernel walks
+// aligned 64-byte blocks. In the interior of the data its tight loop tests the candidate shape on
+// the bytes themselves and counts newlines in vectors (run_of_blocks in each kernel); at the
+// edges, where blocks are partial and ranges cut them, it turns a block into bit masks (where
+// 'd', '0', '.', bytes above '/', and '\n' are), and these helpers find the candidates and count
+// the newlines from those masks with integer operations only, so that both kernels share them.
 //
 // The masks filter the candidate shape "d?0???.X" with X > '/'; the few starts that pass are
 // checked exactly ('t' at 1, an ASCII letter or digit at 7) one by one. On text with many "dt0"
