@@ -1,7 +1,8 @@
 // Fuzzes the scanner with oracles: a whole-buffer scan and a chunked scan (chunk sizes from the
-// input) report the same findings; every finding validates under the profile and stands at its
-// offset; and on small inputs the documented scan equals Boost.Regex iteration over the published
-// regex.
+// input) report the same findings; so does a whole-buffer scan with each kernel this machine runs
+// (scalar, AVX2, AVX-512) forced in turn; every finding validates under the profile and stands at
+// its offset; and on small inputs the documented scan equals Boost.Regex iteration over the
+// published regex.
 #include <boost/regex.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/kernel.h"
 #include "dtoken/scan.h"
 #include "support/regex_oracle.h"
 
@@ -57,6 +59,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stream.feed(text.substr(at, chunk), collect);
   stream.finish(collect);
   if (whole != chunked) fail("whole and chunked scans differ", text);
+
+  // The scanner reads the active kernel on each search; this target runs on one thread.
+  auto& active = detail::active_kernel_pointer;
+  const detail::kernel& widest = detail::chosen_kernel();
+  for (const detail::kernel* forced :
+       {&detail::scalar_kernel, detail::avx2_kernel(), detail::avx512_kernel()}) {
+    if (forced == nullptr || forced == &widest) continue;
+    std::vector<hit> with_kernel;
+    active.store(forced, std::memory_order_relaxed);
+    scan(text, rules, [&](const finding& found) {
+      with_kernel.push_back({found.offset, found.length, found.line, found.column, found.bounded});
+    });
+    active.store(&widest, std::memory_order_relaxed);
+    if (with_kernel != whole) fail("kernels differ", text);
+  }
 
   if (rules == profile::documented && text.size() <= 1024) {
     static const boost::regex published{std::string(test::published_regex)};
