@@ -171,9 +171,11 @@ TEST(kernel_test, prefix_searches_over_long_texts_agree_with_a_reference) {
       "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"};
   for (int round = 0; round < 300; ++round) {
     std::string text(rng() % 70000, 'x');
-    // Lines of 64 bytes put a newline at the same position of every block: a byte counter that
-    // is summed too late wraps.
-    const std::size_t line_length = rng() % 3 == 0 ? 64 : 50;
+    // Lines of 64 bytes put a newline at the same position of every block, lines of 32 at the
+    // same position of every vector of the AVX2 kernel, lines of 1 everywhere: a byte counter
+    // that is summed too late wraps.
+    static constexpr std::size_t line_lengths[] = {50, 50, 64, 32, 1};
+    const std::size_t line_length = line_lengths[rng() % std::size(line_lengths)];
     for (std::size_t i = line_length - 1; i < text.size(); i += line_length) text[i] = '\n';
     for (std::size_t plants = rng() % 4; plants > 0; --plants) {
       const std::string_view piece = planted[rng() % std::size(planted)];

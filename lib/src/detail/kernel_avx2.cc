@@ -170,7 +170,8 @@ DTOKEN_AVX2 inline std::size_t sum_of_bytes(__m256i counts) noexcept {
 // The tight loop of find_prefix, as in the AVX-512 kernel: from the aligned, whole block at
 // `block`, the first block before `last` where a candidate starts (`last` if none does), adding
 // the newlines of the blocks before it to `newlines`. A block is two vectors; both are tested
-// with one branch. Newline counters are summed every 254 blocks, before a byte could wrap.
+// with one branch. Both add their newlines to the same byte counters, up to 2 a block, so the
+// counters are summed every 127 blocks, before one could wrap.
 template <bool Documented>
 DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                          std::ptrdiff_t last, std::ptrdiff_t end,
@@ -182,7 +183,7 @@ DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
   __m256i low = _mm256_load_si256(at(block));
   std::size_t count = 0;
   while (block < last) {
-    const std::ptrdiff_t stretch_end = std::min(last, block + 254 * 64);
+    const std::ptrdiff_t stretch_end = std::min(last, block + 127 * 64);
     __m256i counts = _mm256_setzero_si256();
     for (; block < stretch_end; block += 64) {
       const __m256i high = _mm256_load_si256(at(block + 32));
