@@ -75,8 +75,8 @@ std::size_t count_dtoken(const std::string& text) {
   return found;
 }
 
-// dtoken's scanner with one kernel forced (the others than the widest, which `dtoken` uses, for
-// machines without AVX-512): the kernel is swapped in for the call and put back.
+// dtoken's scanner with one kernel forced, for the rows of the narrower kernels (what machines
+// without AVX-512 get): the kernel is swapped in for the call and put back.
 std::size_t count_dtoken_with(const dtoken::detail::kernel& kernel, const std::string& text) {
   auto& active = dtoken::detail::active_kernel_pointer;
   const dtoken::detail::kernel& widest = dtoken::detail::chosen_kernel();
