@@ -195,6 +195,17 @@ TEST(parse_test, splits_an_eight_character_public_part) {
   EXPECT_EQ(parsed.value.type->name, "ActiveGate token");
 }
 
+TEST(parse_test, token_id_of_gives_the_id_of_valid_tokens_only) {
+  EXPECT_EQ(token_id_of(docs_token), "dt0s01.ST2EY72KQINMH574WMNVI7YN");
+  EXPECT_EQ(token_id_of(activegate_token), "dt0g02.4KWZO5EF");
+  EXPECT_EQ(token_id_of(activegate_token).data(), activegate_token.data());
+  // The documented profile has no 8-character public part; a broken secret is no token.
+  EXPECT_EQ(token_id_of(activegate_token, profile::documented), "");
+  EXPECT_EQ(token_id_of(with(docs_token, 40, '/')), "");
+  EXPECT_EQ(token_id_of("dt0c01.ABC"), "");
+  EXPECT_EQ(token_id_of(""), "");
+}
+
 TEST(parse_test, an_unregistered_prefix_parses_without_a_type) {
   const std::string candidate = with(docs_token, 3, 'x');
   const parse_result parsed = parse(candidate);

@@ -279,6 +279,11 @@ bool is_valid(std::string_view candidate, profile rules) noexcept {
   return detail::is_valid_with(candidate, rules, detail::active_kernel());
 }
 
+std::string_view token_id_of(std::string_view candidate, profile rules) noexcept {
+  const parse_result parsed = parse(candidate, rules);
+  return parsed.ok() ? parsed.value.token_id() : std::string_view();
+}
+
 parse_result parse(std::string_view candidate, profile rules) noexcept {
   const result status = validate(candidate, rules);
   if (!status.ok()) return {status, {}};

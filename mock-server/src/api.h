@@ -1,59 +1,33 @@
 // The token API of a Dynatrace environment, as plain functions of a request: no sockets here
-// (server.h carries requests over HTTP). Routes, bodies, status codes and error envelopes follow
+// (server.h carries requests over HTTP). token_api finds the route (route_table.h),
+// authenticates the caller and checks its scope and rate limit (auth.h), runs the handler of the
+// operation (handlers.h: one file per API family) and writes what it changed to the state file.
+// Routes, bodies, status codes and error envelopes follow
 // ../shared/reference/dynatrace-token-facts.md sections 2 to 4; README.md lists the choices made
 // where that file marks a fact as open.
 #ifndef DTOKEN_MOCK_API_H
 #define DTOKEN_MOCK_API_H
 
-#include <boost/json/value.hpp>
 #include <functional>
-#include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
 #include <vector>
 
+#include "auth.h"
+#include "message.h"
 #include "state_file.h"
 #include "token_store.h"
 
 namespace dtoken::mock {
 
-struct request {
-  std::string method;  // "GET"
-  std::string target;  // "/api/v2/apiTokens?pageSize=100"
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::string remote_address = "127.0.0.1";
-
-  // The first header named `name` (case-insensitive).
-  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
-};
-
-struct response {
-  unsigned status = 200;
-  std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
-  std::string content_type = "application/json;charset=utf-8";
-  std::string body;   // empty for 204
-  millis delay = 0;   // wait this long before answering (a latency fault)
-  bool drop = false;  // close the connection without an answer (a dropped-connection fault)
-};
-
-// The path after one of the three prefixes the API answers under (/api/, /e/{environment}/api/,
-// /platform/classic/environment-api/): "/e/abc/api/v2/apiTokens?x" -> "v2/apiTokens"; nullopt
-// when the target has none of them.
-std::optional<std::string> api_path(std::string_view target);
-
-// The error envelope {"error":{"code":status,"message":...}} with the JSON content type.
-response error_response(unsigned status, const std::string& message);
-// `body` as JSON, with the JSON content type.
-response json_response(unsigned status, const boost::json::value& body);
+// The version /api/v1/config/clusterversion reports by default: a current one (clients such as
+// Dynatrace's MCP server refuse versions under 1.328.0).
+inline constexpr const char* default_cluster_version = "1.330.26.20261118-101552";
 
 struct api_options {
   std::string environment_id = "mock00001";
-  std::string cluster_version = "1.254.47.20221102-165301";
+  std::string cluster_version = default_cluster_version;
   std::function<millis()> clock;  // now, in ms; the system clock when empty
   unsigned rate_limit = 0;        // requests per minute per token (429 beyond); 0: no limit
 };
@@ -96,27 +70,16 @@ class token_api {
   void attach_state(state_file& file);
 
  private:
-  struct context;
-  response route(context& call);
-  response v1_list(context& call);
-  response v1_create(context& call);
-  std::variant<std::string, response> issue(context& call, std::string name,
-                                            std::vector<std::string> scopes, bool personal,
-                                            std::optional<millis> expires);
-  std::variant<token_record*, response> find_by_body(std::string_view body,
-                                                     const std::string& not_found);
+  // The answer to an API request, `record` filled in; the lock is held.
+  response dispatch(const request& incoming, request_record& record);
+  // Writes what the request changed to the state file: the 503 to answer if that fails.
+  std::optional<response> persist(const std::string& caller_id);
 
   api_options options_;
   mutable std::mutex mutex_;
   token_store store_;
-  tenant_tokens tenant_;
   token_store seeded_store_;
-  tenant_tokens seeded_tenant_;
-  struct usage {
-    millis window_start = 0;
-    unsigned count = 0;
-  };
-  std::map<std::string, usage, std::less<>> usage_;  // per token ID, for the rate limit
+  rate_limiter limiter_;
   state_file* state_ = nullptr;
 };
 

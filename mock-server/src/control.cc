@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "text.h"
+#include "url.h"
 
 namespace dtoken::mock {
 namespace json = boost::json;
@@ -92,8 +93,7 @@ mock_service::mock_service(token_api& api, std::string control_key)
     : api_(api), control_key_(std::move(control_key)) {}
 
 response mock_service::handle(const request& incoming, request_record* record) {
-  const std::string_view target = incoming.target;
-  const std::string_view path = target.substr(0, target.find('?'));
+  const std::string_view path = split_target(incoming.target).path;
   if (path.starts_with("/_dtoken/")) {
     response out = path == "/_dtoken/health" ? json_response(200, json::object{{"status", "ready"}})
                                              : control(incoming, path.substr(9));
@@ -130,7 +130,8 @@ response mock_service::handle(const request& incoming, request_record* record) {
 
 std::optional<response> mock_service::fault(const request& incoming) {
   const std::lock_guard lock(mutex_);
-  const std::string path = api_path(incoming.target).value_or("");
+  const std::string path =
+      locate_api(split_target(incoming.target).path).value_or(api_location{}).path;
   for (fault_rule& rule : faults_) {
     if (!rule.method.empty() && rule.method != incoming.method) continue;
     if (!path.starts_with(rule.path)) continue;
@@ -171,10 +172,8 @@ response mock_service::control(const request& incoming, std::string_view path) {
     return envelope(401, "The control API wants the header X-Dtoken-Control-Key");
   }
   const std::string& method = incoming.method;
-  const std::string_view target = incoming.target;
-  const std::size_t question = target.find('?');
-  const std::string_view query =
-      question == std::string_view::npos ? "" : target.substr(question + 1);
+  const std::optional<query_list> query = parse_query(split_target(incoming.target).query);
+  if (!query) return envelope(400, "The query string is not valid URL encoding");
   if (path == "reset") {
     if (method != "POST") return envelope(405, "Use POST");
     api_.reset();
@@ -223,20 +222,11 @@ response mock_service::control(const request& incoming, std::string_view path) {
       return json_response(200, json::object{{"cleared", true}});
     }
     if (method != "GET") return envelope(405, "Use GET or DELETE");
-    // Filters: method, path (substring), status, token_id; all must hold.
-    std::vector<std::pair<std::string, std::string>> filters;
-    for (std::string_view rest = query; !rest.empty();) {
-      const std::size_t amp = rest.find('&');
-      const std::string_view item = rest.substr(0, amp);
-      rest = amp == std::string_view::npos ? "" : rest.substr(amp + 1);
-      const std::size_t eq = item.find('=');
-      if (eq != std::string_view::npos)
-        filters.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-    }
+    // Filters (percent-decoded): method, path (substring), status, token_id; all must hold.
     json::array entries;
     for (const request_record& entry : journal_) {
       bool keep = true;
-      for (const auto& [name, value] : filters) {
+      for (const auto& [name, value] : *query) {
         if (name == "method") keep = keep && entry.method == value;
         if (name == "path") keep = keep && entry.path.find(value) != std::string::npos;
         if (name == "status") keep = keep && std::to_string(entry.status) == value;

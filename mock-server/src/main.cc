@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
   std::string seed_file;
   std::string port_file;
   std::string environment = "mock00001";
+  std::string cluster_version = dtoken::mock::default_cluster_version;
   bool quiet = false;
   std::string state_path;
   std::string tls_cert;
@@ -149,9 +150,11 @@ int main(int argc, char** argv) {
       "a token with every scope (default: a new one, printed once)")(
       "seed-file", po::value(&seed_file), "tokens with known secrets, as dtoken generate writes")(
       "environment-id", po::value(&environment)->default_value(environment),
-      "the environment ID (tenantUUID)")("threads", po::value(&threads)->default_value(threads),
-                                         "worker threads")("quiet,q", po::bool_switch(&quiet),
-                                                           "no request log")(
+      "the environment ID (tenantUUID)")(
+      "cluster-version", po::value(&cluster_version)->default_value(cluster_version),
+      "the version GET /api/v1/config/clusterversion reports")(
+      "threads", po::value(&threads)->default_value(threads), "worker threads")(
+      "quiet,q", po::bool_switch(&quiet), "no request log")(
       "control-key", po::value(&control_key),
       "the key of the control API /_dtoken/ (default: a new one, printed once)")(
       "rate-limit", po::value(&rate_limit)->default_value(rate_limit),
@@ -209,6 +212,7 @@ int main(int argc, char** argv) {
 
   dtoken::mock::api_options api_options;
   api_options.environment_id = environment;
+  api_options.cluster_version = cluster_version;
   api_options.rate_limit = rate_limit;
   dtoken::mock::token_api api(api_options);
   std::unique_ptr<dtoken::mock::state_file> state;

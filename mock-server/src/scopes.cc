@@ -1,8 +1,11 @@
-// The scopes the mock knows: every value of ApiTokenCreate.scopes in the 1.254 spec and in the
-// 2026 docs, with the label Dynatrace shows for it (empty where no source gives one; the label of
+// The scopes the mock knows: every value of ApiTokenCreate.scopes in today's (2026) docs, with
+// the label Dynatrace shows for it (empty where no source gives one; the label of
 // TenantTokenManagement comes from dynatrace-token-facts.md section 2.6). Generated
 // once from ../shared/dynatrace-openapi/token-scopes.json; tests/mock/contract_test.py checks that
 // this table still matches that file (the admin token holds every scope of it).
+// AppMonIntegration, creatable in the 1.254 spec, is not here: today's docs dropped it, and the
+// schema of Dynatrace's current TypeScript SDK rejects a token that holds it. A seed or state
+// file that names it still works (unknown names are interned, see scope_list).
 #include "scopes.h"
 
 #include <algorithm>
@@ -111,7 +114,6 @@ constexpr scope_info table[] = {
     {"rumManualInsertionTags.read", "", false},
     {"extensionDiscoveryJmx.read", "", false},
     {"extensionDiscoveryPmi.read", "", false},
-    {"AppMonIntegration", "", false},
 };
 }  // namespace
 

@@ -86,7 +86,9 @@ class session : public std::enable_shared_from_this<session<Stream>> {
       remote_ = failed ? "" : remote.address().to_string();
     }
     request_record record;
-    response answer = api_.handle(to_request(incoming, *remote_), &record);
+    request call = to_request(incoming, *remote_);
+    call.secure = tls;
+    response answer = api_.handle(call, &record);
     log(record);
     beast::error_code ignored;
 

@@ -108,7 +108,7 @@ void state_file::execute(const char* sql) const {
   }
 }
 
-void state_file::load(token_store& store, tenant_tokens& tenant) const {
+void state_file::load(token_store& store) const {
   store.clear();
   statement rows(db_,
                  "SELECT id, name, owner, scopes, enabled, personal, creation, expiration, "
@@ -147,12 +147,14 @@ void state_file::load(token_store& store, tenant_tokens& tenant) const {
   if (status != SQLITE_DONE) throw state_error(std::string("state file: ") + sqlite3_errmsg(db_));
   statement tenant_row(db_, "SELECT active, old FROM tenant WHERE id = 1");
   if (sqlite3_step(tenant_row.get()) == SQLITE_ROW) {
+    tenant_tokens tenant;
     tenant.active = text_column(tenant_row.get(), 0);
     if (sqlite3_column_type(tenant_row.get(), 1) == SQLITE_NULL) {
       tenant.old.reset();
     } else {
       tenant.old = text_column(tenant_row.get(), 1);
     }
+    store.restore_tenant(std::move(tenant));
   }
 }
 
@@ -192,17 +194,18 @@ void state_file::put_tenant(const tenant_tokens& tenant) {
   if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
 }
 
-void state_file::write(const std::vector<const token_record*>& records,
-                       const std::vector<std::string>& removed, const tenant_tokens* tenant) {
+void state_file::write(const token_store& store, const change_set& changes) {
   execute("BEGIN IMMEDIATE");
   try {
-    for (const token_record* record : records) put(*record);
-    for (const std::string& id : removed) {
+    for (const std::string& id : changes.written) {
+      if (const token_record* record = store.find(id)) put(*record);
+    }
+    for (const std::string& id : changes.removed) {
       statement row(db_, "DELETE FROM tokens WHERE id = ?1");
       sqlite3_bind_text(row.get(), 1, id.c_str(), -1, SQLITE_TRANSIENT);
       if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
     }
-    if (tenant != nullptr) put_tenant(*tenant);
+    if (changes.tenant) put_tenant(store.tenant());
     execute("COMMIT");
   } catch (const state_error& error) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -210,12 +213,12 @@ void state_file::write(const std::vector<const token_record*>& records,
   }
 }
 
-void state_file::replace(const token_store& store, const tenant_tokens& tenant) {
+void state_file::replace(const token_store& store) {
   execute("BEGIN IMMEDIATE");
   try {
     execute("DELETE FROM tokens");
     for (const auto& record : store.all()) put(*record);
-    put_tenant(tenant);
+    put_tenant(store.tenant());
     execute("COMMIT");
   } catch (const state_error& error) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -31,14 +31,13 @@ class state_file {
 
   // Whether the file held a state when it was opened (false: it was created now).
   [[nodiscard]] bool existed() const { return existed_; }
-  // Reads the whole state. Throws state_error.
-  void load(token_store& store, tenant_tokens& tenant) const;
-  // Writes these records, removes these IDs and (when given) the tenant token, in one durable
-  // transaction. Throws state_error.
-  void write(const std::vector<const token_record*>& records,
-             const std::vector<std::string>& removed, const tenant_tokens* tenant);
+  // Reads the whole state into `store` (which records no change for it). Throws state_error.
+  void load(token_store& store) const;
+  // Writes what `changes` names, as `store` holds it now, in one durable transaction. Throws
+  // state_error.
+  void write(const token_store& store, const change_set& changes);
   // Replaces everything with this state (after a reset). Throws state_error.
-  void replace(const token_store& store, const tenant_tokens& tenant);
+  void replace(const token_store& store);
 
  private:
   void execute(const char* sql) const;

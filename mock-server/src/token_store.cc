@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
+
+#include "dtoken/validate.h"
 
 namespace dtoken::mock {
 
@@ -27,7 +30,9 @@ secret_hash hash_secret(std::string_view token) {
 }
 
 token_store::token_store(const token_store& other)
-    : next_sequence_(other.next_sequence_), creation_ordered_(other.creation_ordered_) {
+    : next_sequence_(other.next_sequence_),
+      creation_ordered_(other.creation_ordered_),
+      tenant_(other.tenant_) {
   records_.reserve(other.records_.size());
   by_id_.reserve(other.records_.size());
   for (const auto& record : other.records_) {
@@ -48,24 +53,45 @@ bool token_store::add(std::string_view token, token_record record) {
   if (!records_.empty() && record.creation < records_.back()->creation) creation_ordered_ = false;
   records_.push_back(std::make_unique<token_record>(std::move(record)));
   by_id_.emplace(records_.back()->id, records_.back().get());
+  changes_.removed.erase(records_.back()->id);
+  changes_.written.emplace(records_.back()->id);
   return true;
 }
 
-token_record* token_store::find_by_secret(std::string_view token) {
-  // The ID is the token up to its second '.'; the secret's hash is compared in constant time.
-  const std::size_t first = token.find('.');
-  const std::size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
-  if (second == std::string_view::npos) return nullptr;
-  token_record* record = find(token.substr(0, second));
+const token_record* token_store::find_by_secret(std::string_view token) const {
+  // The record of the token's ID; the secret's hash is compared in constant time.
+  const std::string_view id = token_id_of(token, profile::family);
+  const token_record* record = id.empty() ? nullptr : find(id);
   if (record == nullptr) return nullptr;
   const secret_hash hash = hash_secret(token);
   return CRYPTO_memcmp(hash.data(), record->hash.data(), hash.size()) == 0 ? record : nullptr;
 }
 
-token_record* token_store::find(std::string_view id) {
+const token_record* token_store::find(std::string_view id) const {
   const auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : it->second;
 }
+
+token_record* token_store::edit(std::string_view id) {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return nullptr;
+  changes_.written.emplace(id);
+  return it->second;
+}
+
+void token_store::note_use(std::string_view id, millis when, const std::string& address) {
+  const auto it = by_id_.find(id);
+  if (it == by_id_.end()) return;
+  it->second->last_used = when;
+  it->second->last_used_ip = address;
+}
+
+tenant_tokens& token_store::edit_tenant() {
+  changes_.tenant = true;
+  return tenant_;
+}
+
+change_set token_store::take_changes() { return std::exchange(changes_, {}); }
 
 // The position of the record with this sequence number in records_ (which is sorted by it).
 static auto position_of(std::vector<std::unique_ptr<token_record>>& records,
@@ -77,7 +103,8 @@ static auto position_of(std::vector<std::unique_ptr<token_record>>& records,
 
 void token_store::restore(token_record record) {
   next_sequence_ = std::max(next_sequence_, record.sequence + 1);
-  if (token_record* existing = find(record.id)) {
+  if (const auto found = by_id_.find(record.id); found != by_id_.end()) {
+    const token_record* existing = found->second;
     by_id_.erase(existing->id);
     records_.erase(position_of(records_, existing->sequence));
   }
@@ -95,6 +122,10 @@ bool token_store::erase(std::string_view id) {
   const auto it = by_id_.find(id);
   if (it == by_id_.end()) return false;
   const std::uint64_t sequence = it->second->sequence;
+  if (const auto written = changes_.written.find(id); written != changes_.written.end()) {
+    changes_.written.erase(written);
+  }
+  changes_.removed.emplace(id);
   by_id_.erase(it);  // (before the record, whose ID its key views, goes)
   records_.erase(position_of(records_, sequence));
   return true;

@@ -1,5 +1,10 @@
 // The mock's state: API tokens with their metadata and the SHA-256 of their secrets (never the
 // secrets), plus the tenant token rotation. Not thread-safe: the API layer holds a lock.
+//
+// The store is also the unit of work of a request: every change made through add(), edit(),
+// erase() and edit_tenant() is recorded, and the API layer takes the record (take_changes())
+// after each request to write it to the state file. A handler cannot change a record without
+// that being written: find() gives only const records.
 #ifndef DTOKEN_MOCK_TOKEN_STORE_H
 #define DTOKEN_MOCK_TOKEN_STORE_H
 
@@ -7,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +48,21 @@ struct token_record {
   [[nodiscard]] bool has_scope(std::string_view scope) const { return scopes.contains(scope); }
 };
 
+// The tenant token and its rotation (POST /api/v2/tenantTokenRotation/start|finish|cancel).
+struct tenant_tokens {
+  std::string active;
+  std::optional<std::string> old;  // set while a rotation is in progress
+};
+
+// What changed since the last take_changes(): the IDs to write and to remove, and whether the
+// tenant token changed.
+struct change_set {
+  std::set<std::string, std::less<>> written;
+  std::set<std::string, std::less<>> removed;
+  bool tenant = false;
+  [[nodiscard]] bool empty() const { return written.empty() && removed.empty() && !tenant; }
+};
+
 // The records in creation order (a list call walks them in that order and, for the default
 // order, sorts nothing), and a hash index by ID.
 class token_store {
@@ -56,11 +77,26 @@ class token_store {
   // Adds a token whose full text is `token` (validated by the caller); false if its ID exists.
   bool add(std::string_view token, token_record record);
   // The record whose secret is exactly `token`, compared in constant time; nullptr if none.
-  token_record* find_by_secret(std::string_view token);
-  token_record* find(std::string_view id);
+  [[nodiscard]] const token_record* find_by_secret(std::string_view token) const;
+  [[nodiscard]] const token_record* find(std::string_view id) const;
+  // The record with this ID, to change it: recorded as written. nullptr if none.
+  token_record* edit(std::string_view id);
   bool erase(std::string_view id);
-  // Puts back a record read from a state file, hash and sequence included.
+  // Notes a use of the token (last use, its address) without recording a change: a use alone
+  // is not worth a durable write; it is written with the next change.
+  void note_use(std::string_view id, millis when, const std::string& address);
+
+  [[nodiscard]] const tenant_tokens& tenant() const { return tenant_; }
+  // The tenant tokens, to change them: recorded.
+  tenant_tokens& edit_tenant();
+
+  // The changes since the last call, which it clears.
+  change_set take_changes();
+
+  // Puts back a record read from a state file, hash and sequence included (not recorded).
   void restore(token_record record);
+  void restore_tenant(tenant_tokens tenant) { tenant_ = std::move(tenant); }
+  // Removes every record (not recorded).
   void clear();
 
   // Every record, in creation order (of `sequence`).
@@ -75,12 +111,8 @@ class token_store {
   std::unordered_map<std::string_view, token_record*> by_id_;  // keys view the records' IDs
   std::uint64_t next_sequence_ = 0;
   bool creation_ordered_ = true;
-};
-
-// The tenant token and its rotation (POST /api/v2/tenantTokenRotation/start|finish|cancel).
-struct tenant_tokens {
-  std::string active;
-  std::optional<std::string> old;  // set while a rotation is in progress
+  tenant_tokens tenant_;
+  change_set changes_;
 };
 
 }  // namespace dtoken::mock

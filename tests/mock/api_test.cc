@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -502,9 +503,36 @@ TEST_F(api_test, v1_tokens_create_in_every_format_and_manage) {
                "Use one of: TenantTokenManagement (Token management)");
 }
 
-TEST_F(api_test, cluster_version) {
-  EXPECT_EQ(body_of(call("GET", "/api/v1/config/clusterversion")).at("version").as_string(),
-            "1.254.47.20221102-165301");
+TEST_F(api_test, cluster_version_is_current_by_default_and_can_be_set) {
+  const std::string version(
+      body_of(call("GET", "/api/v1/config/clusterversion")).at("version").as_string());
+  EXPECT_EQ(version, default_cluster_version);
+  // Clients such as Dynatrace's MCP server refuse versions under 1.328.0.
+  unsigned major = 0;
+  unsigned minor = 0;
+  ASSERT_EQ(std::sscanf(version.c_str(), "%u.%u.", &major, &minor), 2);
+  EXPECT_TRUE(major > 1 || minor >= 328) << version;
+
+  api_options options;
+  options.cluster_version = "1.300.1.20240101-000000";
+  token_api other(options);
+  const std::string token = other.create_admin_token();
+  request in;
+  in.method = "GET";
+  in.target = "/api/v1/config/clusterversion?api-token=" + token;
+  EXPECT_EQ(body_of(other.handle(in)).at("version").as_string(), options.cluster_version);
+}
+
+TEST_F(api_test, every_scope_means_the_scopes_of_todays_docs) {
+  const json::object admin_token =
+      body_of(call("POST", "/api/v2/apiTokens/lookup", R"({"token":")" + admin + R"("})"));
+  bool has_retired = false;
+  for (const json::value& scope : admin_token.at("scopes").as_array()) {
+    has_retired = has_retired || scope.as_string() == "AppMonIntegration";
+  }
+  EXPECT_FALSE(has_retired);
+  expect_error(call("POST", "/api/v2/apiTokens", R"({"name":"x","scopes":["AppMonIntegration"]})"),
+               400, "Constraints violated.");
 }
 
 TEST_F(api_test, the_log_record_never_holds_a_secret) {

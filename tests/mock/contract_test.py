@@ -93,9 +93,9 @@ class Spec:
         scopes = json.load(open(os.path.join(directory, "token-scopes.json")))
         self.scope_names = set(scopes["ApiToken_scopes_enum_docs_2026"]) | set(
             scopes["ApiTokenCreate_scopes_enum_docs_2026"])
-        # What a token can be created with: the 1.254 spec's and the 2026 docs' ApiTokenCreate.
-        self.creatable = set(scopes["ApiTokenCreate_scopes_enum_spec_1_254"]) | set(
-            scopes["ApiTokenCreate_scopes_enum_docs_2026"])
+        # What a token can be created with: today's (2026) docs' ApiTokenCreate, which dropped
+        # AppMonIntegration of the 1.254 spec.
+        self.creatable = set(scopes["ApiTokenCreate_scopes_enum_docs_2026"])
         self.documents = {}
         for version, name in (("v1", "spec3-env-v1-1.254.47-sprint-orig.json"),
                               ("v2", "spec3-env-v2-1.254.47-sprint-orig.json")):

@@ -54,7 +54,7 @@ TEST(token_store_test, keeps_creation_order_and_finds_by_id_and_secret) {
   EXPECT_EQ(store.find_by_secret(wrong), nullptr);  // right ID, wrong secret
 
   // Erased by a view of the record's own ID (as the API does): gone from the list and the index.
-  token_record* third = store.find(record_for(2, 0).id);
+  const token_record* third = store.find(record_for(2, 0).id);
   ASSERT_TRUE(store.erase(third->id));
   EXPECT_EQ(store.find(record_for(2, 0).id), nullptr);
   EXPECT_EQ(ids_of(store).size(), 4U);
@@ -68,7 +68,7 @@ TEST(token_store_test, a_copy_is_independent) {
   token_store store;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(store.add(token_text(i), record_for(i, 1000 + i)));
   token_store copy = store;
-  copy.find(record_for(0, 0).id)->name = "changed";
+  copy.edit(record_for(0, 0).id)->name = "changed";
   ASSERT_TRUE(copy.erase(record_for(1, 0).id));
   EXPECT_EQ(store.find(record_for(0, 0).id)->name, "t0");
   EXPECT_NE(store.find(record_for(1, 0).id), nullptr);
@@ -79,6 +79,55 @@ TEST(token_store_test, a_copy_is_independent) {
   // New records after a copy still get later sequence numbers than every copied one.
   ASSERT_TRUE(store.add(token_text(5), record_for(5, 1005)));
   EXPECT_GT(store.all().back()->sequence, store.all().front()->sequence);
+}
+
+// The store is the unit of work of a request: each change through it is recorded, so that the
+// state file receives it; lookups, uses, restores and clears are not changes.
+TEST(token_store_test, records_every_change_until_taken) {
+  token_store store;
+  EXPECT_TRUE(store.take_changes().empty());
+  ASSERT_TRUE(store.add(token_text(0), record_for(0, 1000)));
+  ASSERT_TRUE(store.add(token_text(1), record_for(1, 1001)));
+  change_set changes = store.take_changes();
+  EXPECT_EQ(changes.written,
+            (std::set<std::string, std::less<>>{record_for(0, 0).id, record_for(1, 0).id}));
+  EXPECT_TRUE(changes.removed.empty());
+  EXPECT_FALSE(changes.tenant);
+  EXPECT_TRUE(store.take_changes().empty());  // taken: cleared
+
+  // Reading and noting a use change nothing durable.
+  EXPECT_NE(store.find(record_for(0, 0).id), nullptr);
+  EXPECT_NE(store.find_by_secret(token_text(0)), nullptr);
+  store.note_use(record_for(0, 0).id, 5000, "10.0.0.1");
+  EXPECT_EQ(store.find(record_for(0, 0).id)->last_used, 5000);
+  EXPECT_TRUE(store.take_changes().empty());
+
+  // An edit is written; an erase removes, and forgets an earlier write of the same ID.
+  store.edit(record_for(0, 0).id)->name = "renamed";
+  EXPECT_EQ(store.edit("dt0c01.NOSUCHTOKEN"), nullptr);
+  store.edit(record_for(1, 0).id);
+  ASSERT_TRUE(store.erase(record_for(1, 0).id));
+  store.edit_tenant().active = "new";
+  changes = store.take_changes();
+  EXPECT_EQ(changes.written, (std::set<std::string, std::less<>>{record_for(0, 0).id}));
+  EXPECT_EQ(changes.removed, (std::set<std::string, std::less<>>{record_for(1, 0).id}));
+  EXPECT_TRUE(changes.tenant);
+  EXPECT_EQ(store.tenant().active, "new");
+
+  // A token erased and then added again in one request is written, not removed.
+  ASSERT_TRUE(store.erase(record_for(0, 0).id));
+  ASSERT_TRUE(store.add(token_text(0), record_for(0, 1000)));
+  changes = store.take_changes();
+  EXPECT_EQ(changes.written.size(), 1U);
+  EXPECT_TRUE(changes.removed.empty());
+
+  // Restores (from a state file) and clears are not changes to write back.
+  token_record restored = record_for(7, 700);
+  restored.sequence = 70;
+  store.restore(restored);
+  store.restore_tenant({"restored", std::nullopt});
+  store.clear();
+  EXPECT_TRUE(store.take_changes().empty());
 }
 
 TEST(token_store_test, restore_puts_records_at_their_sequence_and_tracks_creation_order) {

@@ -75,6 +75,13 @@ struct parse_result {
 [[nodiscard]] parse_result parse(std::string_view candidate,
                                  profile rules = profile::documented) noexcept;
 
+/// The token ID (prefix '.' public part) of `candidate` when it is a valid token under `rules`,
+/// pointing into `candidate`; empty otherwise. "dt0g02.4KWZO5EF.XT47...G7E" gives
+/// "dt0g02.4KWZO5EF". Callers that log or index tokens take the ID from here, never by counting
+/// characters from the end or searching for dots.
+[[nodiscard]] std::string_view token_id_of(std::string_view candidate,
+                                           profile rules = profile::family) noexcept;
+
 /// Validates `candidate` as an old-format token: exactly 21 characters of [A-Za-z0-9_-].
 /// Errors: empty_input, legacy_bad_character, legacy_too_short, trailing_data; `position` as
 /// in validate(). An old-format token has no token ID that can be derived from it: Dynatrace

@@ -1,0 +1,39 @@
+// The handlers of the token API, by family; each family's file has its own. route_table.cc
+// puts them in the table with their methods, paths and scopes.
+#ifndef DTOKEN_MOCK_HANDLERS_H
+#define DTOKEN_MOCK_HANDLERS_H
+
+#include "api_call.h"
+
+namespace dtoken::mock {
+
+// api_tokens_v2.cc: /v2/apiTokens
+response list_api_tokens(api_call& call);
+response create_api_token(api_call& call);
+response get_api_token(api_call& call);
+response update_api_token(api_call& call);
+response delete_api_token(api_call& call);
+response lookup_api_token(api_call& call);
+
+// tokens_v1.cc: /v1/tokens (deprecated since 1.242, still served)
+response list_tokens_v1(api_call& call);
+response create_token_v1(api_call& call);
+response get_token_v1(api_call& call);
+response update_token_v1(api_call& call);
+response delete_token_v1(api_call& call);
+response lookup_token_v1(api_call& call);
+
+// tenant_rotation.cc: /v2/tenantTokenRotation
+response start_tenant_rotation(api_call& call);
+response finish_tenant_rotation(api_call& call);
+response cancel_tenant_rotation(api_call& call);
+
+// deployment.cc: /v1/deployment
+response agent_connection_info(api_call& call);
+
+// cluster.cc: /v1/config
+response cluster_version(api_call& call);
+
+}  // namespace dtoken::mock
+
+#endif  // DTOKEN_MOCK_HANDLERS_H

@@ -1,0 +1,200 @@
+#include "token_bodies.h"
+
+#include <algorithm>
+#include <array>
+
+#include "api.h"
+#include "dtoken/generate.h"
+#include "dtoken/validate.h"
+#include "scopes.h"
+#include "text.h"
+
+namespace dtoken::mock {
+namespace json = boost::json;
+
+std::optional<json::object> parse_object(std::string_view body) {
+  boost::system::error_code failure;
+  json::value value = json::parse(body, failure);
+  if (failure || !value.is_object()) return std::nullopt;
+  return std::move(value.as_object());
+}
+
+const json::value* member(const json::object& object, std::string_view name) {
+  const json::value* value = object.if_contains(name);
+  return value == nullptr || value->is_null() ? nullptr : value;
+}
+
+std::vector<std::string> read_scopes(const json::value& value, bool personal,
+                                     std::vector<violation>& problems) {
+  std::vector<std::string> scopes;
+  if (!value.is_array()) {
+    problems.push_back({"scopes", "must be an array of scope names", "PAYLOAD_BODY"});
+    return scopes;
+  }
+  if (value.as_array().empty()) {
+    problems.push_back({"scopes", "must not be empty", "PAYLOAD_BODY"});
+  }
+  std::size_t index = 0;
+  for (const json::value& item : value.as_array()) {
+    const std::string path = "scopes[" + std::to_string(index++) + "]";
+    if (!item.is_string()) {
+      problems.push_back({path, "must be a scope name", "PAYLOAD_BODY"});
+      continue;
+    }
+    const std::string name(item.as_string());
+    const scope_info* scope = find_scope(name);
+    if (scope == nullptr) {
+      problems.push_back({path, "unknown scope '" + printable(name) + "'", "PAYLOAD_BODY"});
+    } else if (personal && !scope->personal) {
+      problems.push_back(
+          {path, "scope '" + printable(name) + "' cannot be given to a personal access token",
+           "PAYLOAD_BODY"});
+    } else if (std::find(scopes.begin(), scopes.end(), name) == scopes.end()) {
+      scopes.push_back(name);
+    }
+  }
+  return scopes;
+}
+
+std::variant<token_update, response> parse_update(std::string_view body, const char* flag_name,
+                                                  bool personal) {
+  const auto object = parse_object(body);
+  if (!object) return error_response(400, "The request body is not a JSON object");
+  std::vector<violation> problems;
+  token_update update;
+  if (const json::value* name = member(*object, "name")) {
+    if (!name->is_string()) problems.push_back({"name", "must be a string", "PAYLOAD_BODY"});
+    if (name->is_string()) update.name = std::string(name->as_string());
+  }
+  if (const json::value* flag = member(*object, flag_name)) {
+    if (!flag->is_bool()) problems.push_back({flag_name, "must be a boolean", "PAYLOAD_BODY"});
+    if (flag->is_bool()) update.flag = flag->as_bool();
+  }
+  if (const json::value* scopes = member(*object, "scopes")) {
+    update.scopes = read_scopes(*scopes, personal, problems);
+  }
+  if (!problems.empty()) return constraint_error(problems);
+  return update;
+}
+
+void apply_update(token_record& record, const token_update& update, bool flag_is_revoked,
+                  millis now) {
+  if (update.name) record.name = *update.name;
+  if (update.scopes) record.scopes = scope_list::of(*update.scopes).value();  // known: never fails
+  if (update.name || update.scopes) record.modified = now;
+  if (update.flag) record.enabled = flag_is_revoked ? !*update.flag : *update.flag;
+}
+
+std::variant<std::string, response> issue_token(api_call& call, token_order order) {
+  std::array<char, max_token_length> buffer{};
+  const std::size_t length =
+      generate(*find_token_type("dt0c01"), token_source::random(), 0, buffer);
+  if (length == 0) return error_response(500, "The CSPRNG failed");
+  std::string token(buffer.data(), length);
+  token_record record;
+  record.id = std::string(token_id_of(token));
+  record.name = std::move(order.name);
+  record.owner = call.caller.owner;
+  record.scopes = scope_list::of(order.scopes).value();  // known scopes: never fails
+  record.personal_access_token = order.personal;
+  record.creation = call.now;
+  record.expiration = order.expires;
+  if (!call.store.add(token, std::move(record))) return error_response(500, "Token ID collision");
+  return token;
+}
+
+std::variant<const token_record*, response> find_by_body(const token_store& store,
+                                                         std::string_view body,
+                                                         const std::string& not_found) {
+  const auto object = parse_object(body);
+  const json::value* token = object ? member(*object, "token") : nullptr;
+  if (token == nullptr || !token->is_string()) {
+    return constraint_error({{"token", "must not be null", "PAYLOAD_BODY"}});
+  }
+  const token_record* record = store.find_by_secret(std::string_view(token->as_string()));
+  if (record == nullptr) return error_response(404, not_found);
+  return record;
+}
+
+const token_record* find_by_id_or_secret(const token_store& store, const std::string& key) {
+  const token_record* by_secret = store.find_by_secret(key);
+  return by_secret != nullptr ? by_secret : store.find(key);
+}
+
+const std::vector<std::string_view>& api_token_fields() {
+  static const std::vector<std::string_view> fields = {"id",
+                                                       "name",
+                                                       "enabled",
+                                                       "personalAccessToken",
+                                                       "owner",
+                                                       "creationDate",
+                                                       "expirationDate",
+                                                       "lastUsedDate",
+                                                       "lastUsedIpAddress",
+                                                       "modifiedDate",
+                                                       "scopes",
+                                                       "additionalMetadata"};
+  return fields;
+}
+
+const field_set& default_api_token_fields() {
+  static const field_set fields = {"id", "name", "enabled", "owner", "creationDate"};
+  return fields;
+}
+
+const field_set& every_api_token_field() {
+  static const field_set fields(api_token_fields().begin(), api_token_fields().end());
+  return fields;
+}
+
+json::object api_token_json(const token_record& record, const field_set& fields,
+                            const json::storage_ptr& storage) {
+  json::object out(storage);
+  const auto want = [&](std::string_view name) { return fields.contains(name); };
+  const auto date = [&](const char* name, const std::optional<millis>& value) {
+    if (want(name) && value) out[name] = format_date(*value);
+  };
+  out["id"] = record.id;
+  if (want("name")) out["name"] = record.name;
+  if (want("enabled")) out["enabled"] = record.enabled;
+  if (want("personalAccessToken")) out["personalAccessToken"] = record.personal_access_token;
+  if (want("owner")) out["owner"] = record.owner;
+  if (want("creationDate")) out["creationDate"] = format_date(record.creation);
+  date("expirationDate", record.expiration);
+  date("lastUsedDate", record.last_used);
+  if (want("lastUsedIpAddress") && !record.last_used_ip.empty()) {
+    out["lastUsedIpAddress"] = record.last_used_ip;
+  }
+  date("modifiedDate", record.modified);
+  if (want("scopes")) {
+    json::array scopes(storage);
+    scopes.reserve(record.scopes.size());
+    for (const std::string_view scope : record.scopes) scopes.emplace_back(scope);
+    out["scopes"] = std::move(scopes);
+  }
+  if (want("additionalMetadata")) out["additionalMetadata"] = json::object(storage);
+  return out;
+}
+
+std::string api_token_text(const token_record& record) {
+  unsigned char buffer[16 * 1024];
+  json::monotonic_resource arena(buffer, sizeof buffer);
+  return json::serialize(api_token_json(record, every_api_token_field(), &arena));
+}
+
+json::object token_metadata_v1(const token_record& record) {
+  json::array scopes;
+  for (const std::string_view scope : record.scopes) scopes.push_back(json::string(scope));
+  json::object out{{"id", record.id},
+                   {"name", record.name},
+                   {"userId", record.owner},
+                   {"revoked", !record.enabled},
+                   {"created", record.creation},
+                   {"scopes", std::move(scopes)},
+                   {"personalAccessToken", record.personal_access_token}};
+  if (record.expiration) out["expires"] = *record.expiration;
+  if (record.last_used) out["lastUse"] = *record.last_used;
+  return out;
+}
+
+}  // namespace dtoken::mock

@@ -1,0 +1,76 @@
+// What the v1 and v2 API-token handlers share: request bodies (JSON objects, scope lists,
+// updates), issuing a new token, finding a token by the secret in a body, and a token's JSON.
+#ifndef DTOKEN_MOCK_TOKEN_BODIES_H
+#define DTOKEN_MOCK_TOKEN_BODIES_H
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "api_call.h"
+#include "list_query.h"
+
+namespace dtoken::mock {
+
+// The body as a JSON object, or nullopt.
+std::optional<boost::json::object> parse_object(std::string_view body);
+// A member, with null treated as absent (as the real server does).
+const boost::json::value* member(const boost::json::object& object, std::string_view name);
+
+// A list of creatable scopes (a personal access token takes only the personal ones); appends
+// a violation for each problem.
+std::vector<std::string> read_scopes(const boost::json::value& value, bool personal,
+                                     std::vector<violation>& problems);
+
+// An update body: v2 has `enabled`, v1 `revoked` (the flag).
+struct token_update {
+  std::optional<std::string> name;
+  std::optional<bool> flag;
+  std::optional<std::vector<std::string>> scopes;
+};
+std::variant<token_update, response> parse_update(std::string_view body, const char* flag_name,
+                                                  bool personal);
+// Applies an update: scopes replace; a new name or scopes count as a modification, enabling or
+// disabling does not.
+void apply_update(token_record& record, const token_update& update, bool flag_is_revoked,
+                  millis now);
+
+// What a new token is made of.
+struct token_order {
+  std::string name;
+  std::vector<std::string> scopes;
+  bool personal = false;
+  std::optional<millis> expires;
+};
+// A new token from the CSPRNG, owned by the caller and stored: its full text (shown this once),
+// or the error to answer.
+std::variant<std::string, response> issue_token(api_call& call, token_order order);
+
+// The token whose secret is the body's "token" (lookup), or the error to answer.
+std::variant<const token_record*, response> find_by_body(const token_store& store,
+                                                         std::string_view body,
+                                                         const std::string& not_found);
+
+// The record named by a path parameter, which may be its ID or its whole secret (DELETE).
+const token_record* find_by_id_or_secret(const token_store& store, const std::string& key);
+
+// ApiToken fields, in the spec's order, and the default ones of a list.
+const std::vector<std::string_view>& api_token_fields();
+const field_set& default_api_token_fields();
+const field_set& every_api_token_field();
+
+// ApiToken (v2) with these fields; its nodes go to `storage` (a monotonic arena makes them cost
+// no malloc each).
+boost::json::object api_token_json(const token_record& record, const field_set& fields,
+                                   const boost::json::storage_ptr& storage = {});
+// ApiToken with every field, serialized.
+std::string api_token_text(const token_record& record);
+// TokenMetadata of API v1: dates as Unix milliseconds, `revoked` instead of `enabled`.
+boost::json::object token_metadata_v1(const token_record& record);
+
+}  // namespace dtoken::mock
+
+#endif  // DTOKEN_MOCK_TOKEN_BODIES_H
