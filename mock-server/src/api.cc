@@ -2,13 +2,13 @@
 
 #include <chrono>
 
-#include "dtoken/generate.h"
 #include "dtoken/redact.h"
 #include "dtoken/validate.h"
 #include "route_table.h"
 #include "scopes.h"
 #include "tenant_token.h"
 #include "text.h"
+#include "token_bodies.h"
 #include "url.h"
 
 namespace dtoken::mock {
@@ -48,11 +48,8 @@ millis token_api::now() const {
 }
 
 std::string token_api::create_admin_token(const std::string& owner) {
-  std::array<char, max_token_length> buffer{};
-  const std::size_t length =
-      generate(*find_token_type("dt0c01"), token_source::random(), 0, buffer);
-  if (length == 0) return {};
-  const std::string token(buffer.data(), length);
+  const std::string token = random_token("dt0c01");
+  if (token.empty()) return {};
   std::vector<std::string> scopes;
   for (const scope_info& scope : known_scopes()) scopes.emplace_back(scope.name);
   if (!seed(token, "dtoken-mock admin", owner, scopes)) return {};
@@ -67,7 +64,11 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   record.id = std::string(id);
   record.name = name;
   record.owner = owner;
-  if (scopes.empty()) {
+  if (id.starts_with("dt0g")) {
+    // An ActiveGate token: of an environment ActiveGate, with no scopes.
+    record.kind = token_kind::active_gate;
+    record.active_gate_type = "ENVIRONMENT";
+  } else if (scopes.empty()) {
     record.scopes = scope_list::every_known();
   } else if (auto list = scope_list::of(scopes)) {
     record.scopes = std::move(*list);
@@ -165,7 +166,7 @@ response token_api::dispatch(const request& in, request_record& record) {
   store_.note_use(caller->id, record.time, in.remote_address);
   if (auto limited = limiter_.admit(caller->id, record.time)) return std::move(*limited);
   const route& operation = *matched.found;
-  if (!operation.scope.empty() && !caller->has_scope(operation.scope)) {
+  if (!operation.scope.empty() && !has_any_scope(*caller, operation.scope)) {
     return missing_scope(operation.scope);
   }
   api_call call{in, *query, std::move(matched.params), *caller, record.time, store_, options_};

@@ -52,7 +52,8 @@ class token_api {
   // A new token with every scope, owned by `owner`; returns its full text (shown once).
   std::string create_admin_token(const std::string& owner = "admin");
   // Adds a token whose secret is known (a fixture), with every scope unless `scopes` is given.
-  // False when `token` is not a valid token or its ID exists.
+  // An ActiveGate token (dt0g..) becomes one of /v2/activeGateTokens, with no scopes. False when
+  // `token` is not a valid token or its ID exists.
   bool seed(std::string_view token, const std::string& name, const std::string& owner,
             const std::vector<std::string>& scopes = {});
 

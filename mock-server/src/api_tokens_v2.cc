@@ -103,6 +103,7 @@ std::variant<list_request, response> read_list_request(const query_list& query, 
 }
 
 bool selected(const token_record& record, const list_request& request, millis now) {
+  if (record.kind != token_kind::api) return false;
   const token_selector& chosen = request.selector;
   if (chosen.owner && record.owner != *chosen.owner) return false;
   if (chosen.personal && record.personal_access_token != *chosen.personal) return false;

@@ -30,11 +30,36 @@ std::optional<response> refusal(const token_record* caller, millis now) {
   return std::nullopt;
 }
 
-response missing_scope(std::string_view scope) {
-  const scope_info* info = find_scope(scope);
+namespace {
+
+// Calls `each` with every name of `scopes`, a list separated by spaces.
+template <typename Each>
+void for_each_scope(std::string_view scopes, Each each) {
+  while (!scopes.empty()) {
+    const std::size_t space = std::min(scopes.find(' '), scopes.size());
+    if (space > 0) each(scopes.substr(0, space));
+    scopes.remove_prefix(std::min(space + 1, scopes.size()));
+  }
+}
+
+}  // namespace
+
+bool has_any_scope(const token_record& caller, std::string_view scopes) {
+  bool found = false;
+  for_each_scope(scopes, [&](std::string_view scope) { found = found || caller.has_scope(scope); });
+  return found;
+}
+
+response missing_scope(std::string_view scopes) {
   std::string message = "Token is missing required scope. Use one of: ";
-  message.append(scope);
-  if (info != nullptr && !info->label.empty()) message.append(" (").append(info->label).append(")");
+  bool first = true;
+  for_each_scope(scopes, [&](std::string_view scope) {
+    message.append(first ? "" : ", ").append(scope);
+    first = false;
+    const scope_info* info = find_scope(scope);
+    if (info != nullptr && !info->label.empty())
+      message.append(" (").append(info->label).append(")");
+  });
   return error_response(403, message);
 }
 

@@ -24,8 +24,11 @@ std::variant<std::string, response> presented_token(const request& in, const que
 // has none) may not be used at `now`, or nullopt.
 std::optional<response> refusal(const token_record* caller, millis now);
 
-// 403 "Token is missing required scope. Use one of: <scope> (<label>)".
-response missing_scope(std::string_view scope);
+// Whether `caller` holds one of `scopes` (names separated by spaces).
+bool has_any_scope(const token_record& caller, std::string_view scopes);
+// 403 "Token is missing required scope. Use one of: <scope> (<label>), ..." for `scopes` (names
+// separated by spaces).
+response missing_scope(std::string_view scopes);
 
 // Fixed one-minute windows per token ID.
 class rate_limiter {

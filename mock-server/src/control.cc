@@ -171,102 +171,110 @@ response mock_service::control(const request& incoming, std::string_view path) {
       CRYPTO_memcmp(key->data(), control_key_.data(), control_key_.size()) != 0) {
     return envelope(401, "The control API wants the header X-Dtoken-Control-Key");
   }
-  const std::string& method = incoming.method;
   const std::optional<query_list> query = parse_query(split_target(incoming.target).query);
   if (!query) return envelope(400, "The query string is not valid URL encoding");
-  if (path == "reset") {
-    if (method != "POST") return envelope(405, "Use POST");
-    api_.reset();
-    const std::lock_guard lock(mutex_);
-    journal_.clear();
-    faults_.clear();
-    return json_response(200, json::object{{"reset", true}});
-  }
-  if (path == "seeds") {
-    if (method != "POST") return envelope(405, "Use POST");
-    boost::system::error_code failure;
-    const json::value body = json::parse(incoming.body, failure);
-    if (failure) return envelope(400, "The body is not JSON");
-    const json::array list = body.is_array() ? body.as_array() : json::array{body};
-    std::size_t added = 0;
-    for (const json::value& item : list) {
-      const json::object* seed = item.if_object();
-      const json::value* token = seed != nullptr ? seed->if_contains("token") : nullptr;
-      if (token == nullptr || !token->is_string()) return envelope(400, "Each seed needs a token");
-      const auto text = [&](const char* name, const char* fallback) {
-        const json::value* value = seed->if_contains(name);
-        return value != nullptr && value->is_string() ? std::string(value->as_string())
-                                                      : std::string(fallback);
-      };
-      std::vector<std::string> scopes;
-      if (const json::value* given = seed->if_contains("scopes");
-          given != nullptr && given->is_array()) {
-        for (const json::value& scope : given->as_array()) {
-          if (scope.is_string()) scopes.emplace_back(scope.as_string());
-        }
-      }
-      if (!api_.seed(std::string(token->as_string()), text("name", "seeded token"),
-                     text("owner", "admin"), scopes)) {
-        return envelope(
-            400, "Seed " + std::to_string(added) + " is not a valid token, or its ID exists");
-      }
-      ++added;
-    }
-    api_.mark_seeded();
-    return json_response(201, json::object{{"added", added}});
-  }
-  if (path == "journal") {
-    const std::lock_guard lock(mutex_);
-    if (method == "DELETE") {
-      journal_.clear();
-      return json_response(200, json::object{{"cleared", true}});
-    }
-    if (method != "GET") return envelope(405, "Use GET or DELETE");
-    // Filters (percent-decoded): method, path (substring), status, token_id; all must hold.
-    json::array entries;
-    for (const request_record& entry : journal_) {
-      bool keep = true;
-      for (const auto& [name, value] : *query) {
-        if (name == "method") keep = keep && entry.method == value;
-        if (name == "path") keep = keep && entry.path.find(value) != std::string::npos;
-        if (name == "status") keep = keep && std::to_string(entry.status) == value;
-        if (name == "token_id") keep = keep && entry.token_id == value;
-      }
-      if (keep) entries.push_back(record_json(entry));
-    }
-    return json_response(200, json::object{{"entries", std::move(entries)}});
-  }
-  if (path == "faults" || path.starts_with("faults/")) {
-    const std::lock_guard lock(mutex_);
-    if (path != "faults") {
-      if (method != "DELETE") return envelope(405, "Use DELETE");
-      const std::string id(path.substr(7));
-      const auto before = faults_.size();
-      std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
-      return before == faults_.size() ? envelope(404, "No fault rule " + printable(id))
-                                      : json_response(200, json::object{{"deleted", true}});
-    }
-    if (method == "GET") {
-      json::array rules;
-      for (const fault_rule& rule : faults_) rules.push_back(rule_json(rule));
-      return json_response(200, json::object{{"faults", std::move(rules)}});
-    }
-    if (method == "DELETE") {
-      faults_.clear();
-      return json_response(200, json::object{{"deleted", true}});
-    }
-    if (method != "POST") return envelope(405, "Use GET, POST or DELETE");
-    boost::system::error_code failure;
-    const json::value body = json::parse(incoming.body, failure);
-    if (failure || !body.is_object()) return envelope(400, "The body is not a JSON object");
-    auto parsed = parse_rule(body.as_object());
-    if (auto* message = std::get_if<std::string>(&parsed)) return envelope(400, *message);
-    fault_rule rule = std::move(std::get<fault_rule>(parsed));
-    rule.id = next_fault_id_++;
-    faults_.push_back(std::move(rule));
-    return json_response(201, rule_json(faults_.back()));
-  }
+  if (path == "reset") return control_reset(incoming);
+  if (path == "seeds") return control_seeds(incoming);
+  if (path == "journal") return control_journal(incoming, *query);
+  if (path == "faults" || path.starts_with("faults/")) return control_faults(incoming, path);
   return envelope(404, "No control endpoint /_dtoken/" + printable(path));
+}
+
+response mock_service::control_reset(const request& incoming) {
+  if (incoming.method != "POST") return envelope(405, "Use POST");
+  api_.reset();
+  const std::lock_guard lock(mutex_);
+  journal_.clear();
+  faults_.clear();
+  return json_response(200, json::object{{"reset", true}});
+}
+
+response mock_service::control_seeds(const request& incoming) {
+  if (incoming.method != "POST") return envelope(405, "Use POST");
+  boost::system::error_code failure;
+  const json::value body = json::parse(incoming.body, failure);
+  if (failure) return envelope(400, "The body is not JSON");
+  const json::array list = body.is_array() ? body.as_array() : json::array{body};
+  std::size_t added = 0;
+  for (const json::value& item : list) {
+    const json::object* seed = item.if_object();
+    const json::value* token = seed != nullptr ? seed->if_contains("token") : nullptr;
+    if (token == nullptr || !token->is_string()) return envelope(400, "Each seed needs a token");
+    const auto text = [&](const char* name, const char* fallback) {
+      const json::value* value = seed->if_contains(name);
+      return value != nullptr && value->is_string() ? std::string(value->as_string())
+                                                    : std::string(fallback);
+    };
+    std::vector<std::string> scopes;
+    if (const json::value* given = seed->if_contains("scopes");
+        given != nullptr && given->is_array()) {
+      for (const json::value& scope : given->as_array()) {
+        if (scope.is_string()) scopes.emplace_back(scope.as_string());
+      }
+    }
+    if (!api_.seed(std::string(token->as_string()), text("name", "seeded token"),
+                   text("owner", "admin"), scopes)) {
+      return envelope(400,
+                      "Seed " + std::to_string(added) + " is not a valid token, or its ID exists");
+    }
+    ++added;
+  }
+  api_.mark_seeded();
+  return json_response(201, json::object{{"added", added}});
+}
+
+response mock_service::control_journal(const request& incoming, const query_list& filters) {
+  const std::lock_guard lock(mutex_);
+  if (incoming.method == "DELETE") {
+    journal_.clear();
+    return json_response(200, json::object{{"cleared", true}});
+  }
+  if (incoming.method != "GET") return envelope(405, "Use GET or DELETE");
+  // Filters (percent-decoded): method, path (substring), status, token_id; all must hold.
+  json::array entries;
+  for (const request_record& entry : journal_) {
+    bool keep = true;
+    for (const auto& [name, value] : filters) {
+      if (name == "method") keep = keep && entry.method == value;
+      if (name == "path") keep = keep && entry.path.find(value) != std::string::npos;
+      if (name == "status") keep = keep && std::to_string(entry.status) == value;
+      if (name == "token_id") keep = keep && entry.token_id == value;
+    }
+    if (keep) entries.push_back(record_json(entry));
+  }
+  return json_response(200, json::object{{"entries", std::move(entries)}});
+}
+
+response mock_service::control_faults(const request& incoming, std::string_view path) {
+  const std::lock_guard lock(mutex_);
+  const std::string& method = incoming.method;
+  if (path != "faults") {
+    if (method != "DELETE") return envelope(405, "Use DELETE");
+    const std::string id(path.substr(7));
+    const auto before = faults_.size();
+    std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
+    return before == faults_.size() ? envelope(404, "No fault rule " + printable(id))
+                                    : json_response(200, json::object{{"deleted", true}});
+  }
+  if (method == "GET") {
+    json::array rules;
+    for (const fault_rule& rule : faults_) rules.push_back(rule_json(rule));
+    return json_response(200, json::object{{"faults", std::move(rules)}});
+  }
+  if (method == "DELETE") {
+    faults_.clear();
+    return json_response(200, json::object{{"deleted", true}});
+  }
+  if (method != "POST") return envelope(405, "Use GET, POST or DELETE");
+  boost::system::error_code failure;
+  const json::value body = json::parse(incoming.body, failure);
+  if (failure || !body.is_object()) return envelope(400, "The body is not a JSON object");
+  auto parsed = parse_rule(body.as_object());
+  if (auto* message = std::get_if<std::string>(&parsed)) return envelope(400, *message);
+  fault_rule rule = std::move(std::get<fault_rule>(parsed));
+  rule.id = next_fault_id_++;
+  faults_.push_back(std::move(rule));
+  return json_response(201, rule_json(faults_.back()));
 }
 
 }  // namespace dtoken::mock

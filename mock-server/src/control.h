@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api.h"
+#include "url.h"
 
 namespace dtoken::mock {
 
@@ -47,6 +48,10 @@ class mock_service {
 
  private:
   response control(const request& incoming, std::string_view path);
+  response control_reset(const request& incoming);
+  response control_seeds(const request& incoming);
+  response control_journal(const request& incoming, const query_list& filters);
+  response control_faults(const request& incoming, std::string_view path);
   // The fault for this request, if a rule hits it.
   std::optional<response> fault(const request& incoming);
 

@@ -23,6 +23,13 @@ response update_token_v1(api_call& call);
 response delete_token_v1(api_call& call);
 response lookup_token_v1(api_call& call);
 
+// active_gate_tokens.cc: /v2/activeGateTokens, /v2/activeGates/tokenEnforcement
+response list_active_gate_tokens(api_call& call);
+response create_active_gate_token(api_call& call);
+response get_active_gate_token(api_call& call);
+response delete_active_gate_token(api_call& call);
+response active_gate_token_enforcement(api_call& call);
+
 // tenant_rotation.cc: /v2/tenantTokenRotation
 response start_tenant_rotation(api_call& call);
 response finish_tenant_rotation(api_call& call);

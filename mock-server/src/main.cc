@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <variant>
 
 #include <openssl/rand.h>
 
@@ -121,9 +122,15 @@ void write_port_file(const std::string& path, unsigned short port) {
   std::filesystem::rename(temporary, path);
 }
 
-}  // namespace
+// A failure to start: its message and the exit code.
+struct startup_error : std::runtime_error {
+  startup_error(const std::string& message, int status)
+      : std::runtime_error(message), code(status) {}
+  int code;
+};
 
-int main(int argc, char** argv) {
+// What the command line asks for.
+struct mock_config {
   std::string host = "127.0.0.1";
   unsigned port = 8080;
   unsigned threads = std::max(2U, std::thread::hardware_concurrency());
@@ -140,34 +147,46 @@ int main(int argc, char** argv) {
   std::string control_key;
   unsigned idle_timeout = 30;
   unsigned rate_limit = 0;
+
+  [[nodiscard]] bool https() const { return tls_self_signed || !tls_cert.empty(); }
+};
+
+po::options_description describe_options(mock_config& c) {
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
-      "version", "show the version and exit")("host", po::value(&host)->default_value(host),
+      "version", "show the version and exit")("host", po::value(&c.host)->default_value(c.host),
                                               "address to bind")(
-      "port,p", po::value(&port)->default_value(port), "port to bind (0: any free port)")(
-      "port-file", po::value(&port_file), "write the bound port to FILE")(
-      "admin-token", po::value(&admin_token),
+      "port,p", po::value(&c.port)->default_value(c.port), "port to bind (0: any free port)")(
+      "port-file", po::value(&c.port_file), "write the bound port to FILE")(
+      "admin-token", po::value(&c.admin_token),
       "a token with every scope (default: a new one, printed once)")(
-      "seed-file", po::value(&seed_file), "tokens with known secrets, as dtoken generate writes")(
-      "environment-id", po::value(&environment)->default_value(environment),
+      "seed-file", po::value(&c.seed_file), "tokens with known secrets, as dtoken generate writes")(
+      "environment-id", po::value(&c.environment)->default_value(c.environment),
       "the environment ID (tenantUUID)")(
-      "cluster-version", po::value(&cluster_version)->default_value(cluster_version),
+      "cluster-version", po::value(&c.cluster_version)->default_value(c.cluster_version),
       "the version GET /api/v1/config/clusterversion reports")(
-      "threads", po::value(&threads)->default_value(threads), "worker threads")(
-      "quiet,q", po::bool_switch(&quiet), "no request log")(
-      "control-key", po::value(&control_key),
+      "threads", po::value(&c.threads)->default_value(c.threads), "worker threads")(
+      "quiet,q", po::bool_switch(&c.quiet), "no request log")(
+      "control-key", po::value(&c.control_key),
       "the key of the control API /_dtoken/ (default: a new one, printed once)")(
-      "rate-limit", po::value(&rate_limit)->default_value(rate_limit),
+      "rate-limit", po::value(&c.rate_limit)->default_value(c.rate_limit),
       "requests per minute per token, 429 beyond (0: no limit)")(
-      "state", po::value(&state_path),
+      "state", po::value(&c.state_path),
       "keep the state in FILE (SQLite, WAL): acknowledged changes survive kill -9 and restarts")(
-      "tls-cert", po::value(&tls_cert), "serve HTTPS with this certificate chain (PEM)")(
-      "tls-key", po::value(&tls_key), "the private key of --tls-cert (PEM)")(
-      "tls-self-signed", po::bool_switch(&tls_self_signed),
+      "tls-cert", po::value(&c.tls_cert), "serve HTTPS with this certificate chain (PEM)")(
+      "tls-key", po::value(&c.tls_key), "the private key of --tls-cert (PEM)")(
+      "tls-self-signed", po::bool_switch(&c.tls_self_signed),
       "serve HTTPS with a certificate made at start")(
-      "idle-timeout", po::value(&idle_timeout)->default_value(idle_timeout),
+      "idle-timeout", po::value(&c.idle_timeout)->default_value(c.idle_timeout),
       "seconds a connection may take to send a whole request (a slow client is cut off) or stay "
       "idle between requests");
+  return options;
+}
+
+// The configuration, or the exit code to leave with now (after --help, --version or an error).
+std::variant<mock_config, int> parse_command_line(int argc, char** argv) {
+  mock_config c;
+  const po::options_description options = describe_options(c);
   po::variables_map values;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), values);
@@ -184,132 +203,162 @@ int main(int argc, char** argv) {
     std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << '\n';
     return exit_ok;
   }
-  if (tls_cert.empty() != tls_key.empty() || (tls_self_signed && !tls_cert.empty())) {
+  if (c.tls_cert.empty() != c.tls_key.empty() || (c.tls_self_signed && !c.tls_cert.empty())) {
     std::cerr << "dtoken-mock: give --tls-cert with --tls-key, or --tls-self-signed\n";
     return exit_usage;
   }
-  if (port > 65535 || threads == 0 || threads > 256) {
+  if (c.port > 65535 || c.threads == 0 || c.threads > 256) {
     std::cerr << "dtoken-mock: --port takes 0 to 65535 and --threads 1 to 256\n";
     return exit_usage;
   }
-  if (idle_timeout == 0 || idle_timeout > 86'400) {
+  if (c.idle_timeout == 0 || c.idle_timeout > 86'400) {
     std::cerr << "dtoken-mock: --idle-timeout takes 1 to 86400 seconds\n";
     return exit_usage;
   }
-  // As many connections as the system lets this process have: the soft limit on file
-  // descriptors (often 1024) up to the hard one. Beyond it, accepting pauses (server.cc).
+  return c;
+}
+
+// As many connections as the system lets this process have: the soft limit on file descriptors
+// (often 1024) up to the hard one. Beyond it, accepting pauses (server.cc).
+void raise_file_limit() {
   if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+}
 
+// Loads the state file, the seeds and the admin token. Returns the admin token to show (empty
+// when --admin-token gave it). Throws startup_error.
+std::string load_start_state(const mock_config& c, dtoken::mock::token_api& api,
+                             std::unique_ptr<dtoken::mock::state_file>& state) {
+  try {
+    if (!c.state_path.empty()) {
+      state = std::make_unique<dtoken::mock::state_file>(c.state_path);
+      api.attach_state(*state);
+    }
+    const bool restored = state != nullptr && state->existed();
+    if (!c.seed_file.empty()) load_seeds(api, c.seed_file, restored);
+    if (!c.admin_token.empty()) {
+      if (!dtoken::is_valid(c.admin_token, dtoken::profile::family) ||
+          (!api.seed(c.admin_token, "dtoken-mock admin", "admin") && !restored)) {
+        throw startup_error("--admin-token is not a valid token", exit_usage);
+      }
+      return {};
+    }
+  } catch (const startup_error&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw startup_error(error.what(), exit_usage);
+  }
+  std::string shown = api.create_admin_token();
+  if (shown.empty()) throw startup_error("the CSPRNG failed", exit_io);
+  return shown;
+}
+
+// 32 hex digits from the CSPRNG. Throws startup_error.
+std::string new_control_key() {
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw startup_error("the CSPRNG failed", exit_io);
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string key;
+  for (const unsigned char byte : bytes) {
+    key += hex[byte >> 4];
+    key += hex[byte & 15];
+  }
+  return key;
+}
+
+std::unique_ptr<dtoken::mock::http_server> start_server(const mock_config& c,
+                                                        dtoken::mock::mock_service& service) {
+  try {
+    dtoken::mock::server_options options;
+    options.host = c.host;
+    options.port = static_cast<unsigned short>(c.port);
+    options.threads = c.threads;
+    options.idle_timeout = std::chrono::seconds(c.idle_timeout);
+    if (c.tls_self_signed) {
+      const dtoken::mock::pem_pair made = dtoken::mock::make_self_signed(c.host);
+      options.tls_certificate_pem = made.certificate;
+      options.tls_key_pem = made.key;
+    } else if (!c.tls_cert.empty()) {
+      options.tls_certificate_pem = read_file(c.tls_cert);
+      options.tls_key_pem = read_file(c.tls_key);
+    }
+    auto server = std::make_unique<dtoken::mock::http_server>(service, options,
+                                                              c.quiet ? nullptr : &std::cerr);
+    if (!c.port_file.empty()) write_port_file(c.port_file, server->port());
+    return server;
+  } catch (const std::exception& error) {
+    throw startup_error(
+        "cannot listen on " + c.host + ":" + std::to_string(c.port) + ": " + error.what(), exit_io);
+  }
+}
+
+void print_banner(const mock_config& c, unsigned short port, const std::string& shown_admin,
+                  bool new_key) {
+  const std::string url =
+      (c.https() ? "https://" : "http://") + c.host + ":" + std::to_string(port);
+  std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << " listening on " << url << '\n'
+            << "environment URL: " << url << "/e/" << c.environment << '\n';
+  if (!shown_admin.empty()) {
+    std::cout << "admin token (shown once, every scope): " << shown_admin << '\n';
+  } else {
+    std::cout << "admin token: the one given with --admin-token\n";
+  }
+  if (new_key) {
+    std::cout << "control key (shown once, header X-Dtoken-Control-Key): " << c.control_key << '\n';
+  }
+  std::cout << "try: curl -H \"Authorization: Api-Token $TOKEN\" " << url << "/api/v2/apiTokens\n"
+            << std::flush;
+}
+
+// Serves until SIGINT or SIGTERM (blocked in every thread but the one that waits for them).
+void serve(dtoken::mock::http_server& server, const sigset_t& stop_signals) {
+  std::thread waiter([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    server.stop();
+  });
+  server.run();
+  // run() also returns when the server stops for another reason: wake the waiter.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_command_line(argc, argv);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  mock_config& c = std::get<mock_config>(parsed);
+  raise_file_limit();
   // SIGINT and SIGTERM go to one thread that stops the server; block them everywhere else.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   dtoken::mock::api_options api_options;
-  api_options.environment_id = environment;
-  api_options.cluster_version = cluster_version;
-  api_options.rate_limit = rate_limit;
+  api_options.environment_id = c.environment;
+  api_options.cluster_version = c.cluster_version;
+  api_options.rate_limit = c.rate_limit;
   dtoken::mock::token_api api(api_options);
   std::unique_ptr<dtoken::mock::state_file> state;
   try {
-    if (!state_path.empty()) {
-      state = std::make_unique<dtoken::mock::state_file>(state_path);
-      api.attach_state(*state);
-    }
-  } catch (const std::exception& error) {
+    const std::string shown_admin = load_start_state(c, api, state);
+    api.mark_seeded();  // what POST /_dtoken/reset returns to
+    const bool new_key = c.control_key.empty();
+    if (new_key) c.control_key = new_control_key();
+    dtoken::mock::mock_service service(api, c.control_key);
+    const auto server = start_server(c, service);
+    print_banner(c, server->port(), shown_admin, new_key);
+    serve(*server, stop_signals);
+  } catch (const startup_error& error) {
     std::cerr << "dtoken-mock: " << error.what() << '\n';
-    return exit_usage;
+    return error.code;
   }
-  const bool restored = state != nullptr && state->existed();
-  std::string shown_admin;
-  try {
-    if (!seed_file.empty()) load_seeds(api, seed_file, restored);
-    if (!admin_token.empty()) {
-      if (!dtoken::is_valid(admin_token, dtoken::profile::family) ||
-          (!api.seed(admin_token, "dtoken-mock admin", "admin") && !restored)) {
-        std::cerr << "dtoken-mock: --admin-token is not a valid token\n";
-        return exit_usage;
-      }
-    } else {
-      shown_admin = api.create_admin_token();
-      if (shown_admin.empty()) {
-        std::cerr << "dtoken-mock: the CSPRNG failed\n";
-        return exit_io;
-      }
-    }
-  } catch (const std::exception& error) {
-    std::cerr << "dtoken-mock: " << error.what() << '\n';
-    return exit_usage;
-  }
-
-  api.mark_seeded();  // what POST /_dtoken/reset returns to
-  const bool new_control_key = control_key.empty();
-  if (new_control_key) {
-    std::array<unsigned char, 16> bytes{};
-    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-      std::cerr << "dtoken-mock: the CSPRNG failed\n";
-      return exit_io;
-    }
-    static constexpr char hex[] = "0123456789abcdef";
-    for (const unsigned char byte : bytes) {
-      control_key += hex[byte >> 4];
-      control_key += hex[byte & 15];
-    }
-  }
-  dtoken::mock::mock_service service(api, control_key);
-  std::unique_ptr<dtoken::mock::http_server> server;
-  try {
-    dtoken::mock::server_options server_options;
-    server_options.host = host;
-    server_options.port = static_cast<unsigned short>(port);
-    server_options.threads = threads;
-    server_options.idle_timeout = std::chrono::seconds(idle_timeout);
-    if (tls_self_signed) {
-      const dtoken::mock::pem_pair made = dtoken::mock::make_self_signed(host);
-      server_options.tls_certificate_pem = made.certificate;
-      server_options.tls_key_pem = made.key;
-    } else if (!tls_cert.empty()) {
-      server_options.tls_certificate_pem = read_file(tls_cert);
-      server_options.tls_key_pem = read_file(tls_key);
-    }
-    server = std::make_unique<dtoken::mock::http_server>(service, server_options,
-                                                         quiet ? nullptr : &std::cerr);
-    if (!port_file.empty()) write_port_file(port_file, server->port());
-  } catch (const std::exception& error) {
-    std::cerr << "dtoken-mock: cannot listen on " << host << ":" << port << ": " << error.what()
-              << '\n';
-    return exit_io;
-  }
-  const bool https = tls_self_signed || !tls_cert.empty();
-  const std::string url =
-      (https ? "https://" : "http://") + host + ":" + std::to_string(server->port());
-  std::cout << "dtoken-mock " << DTOKEN_VERSION_STRING << " listening on " << url << '\n'
-            << "environment URL: " << url << "/e/" << environment << '\n';
-  if (!shown_admin.empty()) {
-    std::cout << "admin token (shown once, every scope): " << shown_admin << '\n';
-  } else {
-    std::cout << "admin token: the one given with --admin-token\n";
-  }
-  if (new_control_key) {
-    std::cout << "control key (shown once, header X-Dtoken-Control-Key): " << control_key << '\n';
-  }
-  std::cout << "try: curl -H \"Authorization: Api-Token $TOKEN\" " << url << "/api/v2/apiTokens\n"
-            << std::flush;
-
-  std::thread waiter([&] {
-    int received = 0;
-    sigwait(&stop_signals, &received);
-    server->stop();
-  });
-  server->run();
-  // run() also returns when the server stops for another reason: wake the waiter.
-  pthread_kill(waiter.native_handle(), SIGTERM);
-  waiter.join();
   std::cerr << "dtoken-mock: stopped\n";
   return exit_ok;
 }

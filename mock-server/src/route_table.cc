@@ -15,6 +15,15 @@ constexpr route routes[] = {
     {"GET", "v2/apiTokens/{id}", "apiTokens.read", get_api_token},
     {"PUT", "v2/apiTokens/{id}", "apiTokens.write", update_api_token},
     {"DELETE", "v2/apiTokens/{id}", "apiTokens.write", delete_api_token},
+    // Access tokens - ActiveGate tokens
+    {"GET", "v2/activeGateTokens", "activeGateTokenManagement.read", list_active_gate_tokens},
+    {"POST", "v2/activeGateTokens",
+     "activeGateTokenManagement.create activeGateTokenManagement.write", create_active_gate_token},
+    {"GET", "v2/activeGateTokens/{activeGateTokenIdentifier}", "activeGateTokenManagement.read",
+     get_active_gate_token},
+    {"DELETE", "v2/activeGateTokens/{activeGateTokenIdentifier}", "activeGateTokenManagement.write",
+     delete_active_gate_token},
+    {"GET", "v2/activeGates/tokenEnforcement", "activeGates.read", active_gate_token_enforcement},
     // Access tokens - Tenant tokens
     {"POST", "v2/tenantTokenRotation/start", "tenantTokenRotation.write", start_tenant_rotation},
     {"POST", "v2/tenantTokenRotation/finish", "tenantTokenRotation.write", finish_tenant_rotation},

@@ -15,7 +15,8 @@ namespace dtoken::mock {
 struct route {
   std::string_view method;   // "GET"
   std::string_view pattern;  // after the API prefix: "v2/apiTokens/{id}"; {x} is one segment
-  std::string_view scope;    // the scope it needs; "" for any valid token
+  std::string_view scope;    // the scopes that allow it, separated by spaces (one of them is
+                             // enough); "" for any valid token
   handler handle;
 };
 

@@ -9,7 +9,31 @@
 namespace dtoken::mock {
 namespace {
 
-constexpr int schema_version = 1;
+// 2 added the token kind (API or ActiveGate), the ActiveGate fields and the token settings; a
+// file of version 1 is migrated when it is opened.
+constexpr int schema_version = 2;
+
+constexpr const char* create_tables =
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " owner TEXT NOT NULL, scopes TEXT NOT NULL, enabled INTEGER NOT NULL,"
+    " personal INTEGER NOT NULL, creation INTEGER NOT NULL, expiration INTEGER,"
+    " last_used INTEGER, last_ip TEXT NOT NULL, modified INTEGER, sequence INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, kind TEXT NOT NULL DEFAULT 'api', ag_type TEXT NOT NULL DEFAULT '',"
+    " seed_token INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS tenant (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " active TEXT NOT NULL, old TEXT);"
+    "CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " new_format INTEGER NOT NULL, pat_enabled INTEGER NOT NULL);"
+    "INSERT OR IGNORE INTO meta VALUES ('dtoken-mock-schema', 2);";
+
+constexpr const char* migrate_from_1 =
+    "BEGIN IMMEDIATE;"
+    "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';"
+    "ALTER TABLE tokens ADD COLUMN ag_type TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE tokens ADD COLUMN seed_token INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE meta SET value = 2 WHERE key = 'dtoken-mock-schema';"
+    "COMMIT;";
 
 // A prepared statement, finalised on scope exit.
 class statement {
@@ -71,24 +95,17 @@ state_file::state_file(const std::string& path) : path_(path) {
         throw state_error("not a dtoken-mock state (it has no table meta)");
       }
       statement meta(db_, "SELECT value FROM meta WHERE key = 'dtoken-mock-schema'");
-      if (sqlite3_step(meta.get()) != SQLITE_ROW ||
-          sqlite3_column_int(meta.get(), 0) != schema_version) {
-        throw state_error("not a dtoken-mock state (version " + std::to_string(schema_version) +
-                          ")");
+      const int version =
+          sqlite3_step(meta.get()) == SQLITE_ROW ? sqlite3_column_int(meta.get(), 0) : 0;
+      if (version != 1 && version != schema_version) {
+        throw state_error("not a dtoken-mock state of version 1 or " +
+                          std::to_string(schema_version));
       }
+      if (version == 1) execute(migrate_from_1);
     }
     execute("PRAGMA journal_mode = WAL");
     execute("PRAGMA synchronous = FULL");
-    execute(
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL,"
-        " owner TEXT NOT NULL, scopes TEXT NOT NULL, enabled INTEGER NOT NULL,"
-        " personal INTEGER NOT NULL, creation INTEGER NOT NULL, expiration INTEGER,"
-        " last_used INTEGER, last_ip TEXT NOT NULL, modified INTEGER, sequence INTEGER NOT NULL,"
-        " hash BLOB NOT NULL);"
-        "CREATE TABLE IF NOT EXISTS tenant (id INTEGER PRIMARY KEY CHECK (id = 1),"
-        " active TEXT NOT NULL, old TEXT);"
-        "INSERT OR IGNORE INTO meta VALUES ('dtoken-mock-schema', 1);");
+    execute(create_tables);
   } catch (const state_error& error) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -112,7 +129,8 @@ void state_file::load(token_store& store) const {
   store.clear();
   statement rows(db_,
                  "SELECT id, name, owner, scopes, enabled, personal, creation, expiration, "
-                 "last_used, last_ip, modified, sequence, hash FROM tokens ORDER BY sequence");
+                 "last_used, last_ip, modified, sequence, hash, kind, ag_type, seed_token "
+                 "FROM tokens ORDER BY sequence");
   int status = 0;
   while ((status = sqlite3_step(rows.get())) == SQLITE_ROW) {
     sqlite3_stmt* row = rows.get();
@@ -142,6 +160,13 @@ void state_file::load(token_store& store) const {
       throw state_error("state file: bad hash of " + record.id);
     }
     std::memcpy(record.hash.data(), sqlite3_column_blob(row, 12), record.hash.size());
+    const std::string kind = text_column(row, 13);
+    if (kind != "api" && kind != "active_gate") {
+      throw state_error("state file: unknown kind of token " + record.id);
+    }
+    record.kind = kind == "api" ? token_kind::api : token_kind::active_gate;
+    record.active_gate_type = text_column(row, 14);
+    record.seed_token = sqlite3_column_int(row, 15) != 0;
     store.restore(std::move(record));
   }
   if (status != SQLITE_DONE) throw state_error(std::string("state file: ") + sqlite3_errmsg(db_));
@@ -156,12 +181,17 @@ void state_file::load(token_store& store) const {
     }
     store.restore_tenant(std::move(tenant));
   }
+  statement settings_row(db_, "SELECT new_format, pat_enabled FROM settings WHERE id = 1");
+  if (sqlite3_step(settings_row.get()) == SQLITE_ROW) {
+    store.restore_settings({sqlite3_column_int(settings_row.get(), 0) != 0,
+                            sqlite3_column_int(settings_row.get(), 1) != 0});
+  }
 }
 
 void state_file::put(const token_record& record) {
   statement row(db_,
                 "INSERT OR REPLACE INTO tokens VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-                "?11, ?12, ?13)");
+                "?11, ?12, ?13, ?14, ?15, ?16)");
   boost::json::array scopes;
   for (const std::string_view scope : record.scopes) scopes.push_back(boost::json::string(scope));
   const std::string scope_text = boost::json::serialize(scopes);
@@ -180,6 +210,10 @@ void state_file::put(const token_record& record) {
   sqlite3_bind_int64(s, 12, static_cast<sqlite3_int64>(record.sequence));
   sqlite3_bind_blob(s, 13, record.hash.data(), static_cast<int>(record.hash.size()),
                     SQLITE_TRANSIENT);
+  sqlite3_bind_text(s, 14, record.kind == token_kind::api ? "api" : "active_gate", -1,
+                    SQLITE_STATIC);
+  sqlite3_bind_text(s, 15, record.active_gate_type.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(s, 16, record.seed_token ? 1 : 0);
   if (sqlite3_step(s) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
 }
 
@@ -194,11 +228,18 @@ void state_file::put_tenant(const tenant_tokens& tenant) {
   if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
 }
 
+void state_file::put_settings(const token_settings& settings) {
+  statement row(db_, "INSERT OR REPLACE INTO settings VALUES (1, ?1, ?2)");
+  sqlite3_bind_int(row.get(), 1, settings.new_format ? 1 : 0);
+  sqlite3_bind_int(row.get(), 2, settings.pat_enabled ? 1 : 0);
+  if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
+}
+
 void state_file::write(const token_store& store, const change_set& changes) {
   execute("BEGIN IMMEDIATE");
   try {
     for (const std::string& id : changes.written) {
-      if (const token_record* record = store.find(id)) put(*record);
+      if (const token_record* record = store.find_any(id)) put(*record);
     }
     for (const std::string& id : changes.removed) {
       statement row(db_, "DELETE FROM tokens WHERE id = ?1");
@@ -206,6 +247,7 @@ void state_file::write(const token_store& store, const change_set& changes) {
       if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
     }
     if (changes.tenant) put_tenant(store.tenant());
+    if (changes.settings) put_settings(store.settings());
     execute("COMMIT");
   } catch (const state_error& error) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -219,6 +261,7 @@ void state_file::replace(const token_store& store) {
     execute("DELETE FROM tokens");
     for (const auto& record : store.all()) put(*record);
     put_tenant(store.tenant());
+    put_settings(store.settings());
     execute("COMMIT");
   } catch (const state_error& error) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

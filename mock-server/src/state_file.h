@@ -43,6 +43,7 @@ class state_file {
   void execute(const char* sql) const;
   void put(const token_record& record);
   void put_tenant(const tenant_tokens& tenant);
+  void put_settings(const token_settings& settings);
 
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -85,12 +85,17 @@ void apply_update(token_record& record, const token_update& update, bool flag_is
   if (update.flag) record.enabled = flag_is_revoked ? !*update.flag : *update.flag;
 }
 
-std::variant<std::string, response> issue_token(api_call& call, token_order order) {
+std::string random_token(std::string_view prefix) {
+  const token_type* type = find_token_type(prefix);
   std::array<char, max_token_length> buffer{};
   const std::size_t length =
-      generate(*find_token_type("dt0c01"), token_source::random(), 0, buffer);
-  if (length == 0) return error_response(500, "The CSPRNG failed");
-  std::string token(buffer.data(), length);
+      type == nullptr ? 0 : generate(*type, token_source::random(), 0, buffer);
+  return std::string(buffer.data(), length);
+}
+
+std::variant<std::string, response> issue_token(api_call& call, token_order order) {
+  std::string token = random_token("dt0c01");
+  if (token.empty()) return error_response(500, "The CSPRNG failed");
   token_record record;
   record.id = std::string(token_id_of(token));
   record.name = std::move(order.name);

@@ -38,6 +38,10 @@ std::variant<token_update, response> parse_update(std::string_view body, const c
 void apply_update(token_record& record, const token_update& update, bool flag_is_revoked,
                   millis now);
 
+// A new token of the registered type `prefix` ("dt0c01", "dt0g02") from the CSPRNG; empty if
+// the CSPRNG fails.
+std::string random_token(std::string_view prefix);
+
 // What a new token is made of.
 struct token_order {
   std::string name;

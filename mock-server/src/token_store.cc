@@ -32,7 +32,8 @@ secret_hash hash_secret(std::string_view token) {
 token_store::token_store(const token_store& other)
     : next_sequence_(other.next_sequence_),
       creation_ordered_(other.creation_ordered_),
-      tenant_(other.tenant_) {
+      tenant_(other.tenant_),
+      settings_(other.settings_) {
   records_.reserve(other.records_.size());
   by_id_.reserve(other.records_.size());
   for (const auto& record : other.records_) {
@@ -58,16 +59,21 @@ bool token_store::add(std::string_view token, token_record record) {
   return true;
 }
 
-const token_record* token_store::find_by_secret(std::string_view token) const {
+const token_record* token_store::find_by_secret(std::string_view token, token_kind kind) const {
   // The record of the token's ID; the secret's hash is compared in constant time.
   const std::string_view id = token_id_of(token, profile::family);
-  const token_record* record = id.empty() ? nullptr : find(id);
+  const token_record* record = id.empty() ? nullptr : find(id, kind);
   if (record == nullptr) return nullptr;
   const secret_hash hash = hash_secret(token);
   return CRYPTO_memcmp(hash.data(), record->hash.data(), hash.size()) == 0 ? record : nullptr;
 }
 
-const token_record* token_store::find(std::string_view id) const {
+const token_record* token_store::find(std::string_view id, token_kind kind) const {
+  const auto it = by_id_.find(id);
+  return it == by_id_.end() || it->second->kind != kind ? nullptr : it->second;
+}
+
+const token_record* token_store::find_any(std::string_view id) const {
   const auto it = by_id_.find(id);
   return it == by_id_.end() ? nullptr : it->second;
 }
@@ -89,6 +95,11 @@ void token_store::note_use(std::string_view id, millis when, const std::string& 
 tenant_tokens& token_store::edit_tenant() {
   changes_.tenant = true;
   return tenant_;
+}
+
+token_settings& token_store::edit_settings() {
+  changes_.settings = true;
+  return settings_;
 }
 
 change_set token_store::take_changes() { return std::exchange(changes_, {}); }

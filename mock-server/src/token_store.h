@@ -29,8 +29,13 @@ using secret_hash = std::array<unsigned char, 32>;
 // SHA-256 of a token's full text.
 secret_hash hash_secret(std::string_view token);
 
+// Which API a token belongs to: API tokens (v1 and v2, also personal access and PaaS tokens)
+// authenticate API calls; ActiveGate tokens (dt0g02, /v2/activeGateTokens) only ActiveGates.
+enum class token_kind : std::uint8_t { api, active_gate };
+
 struct token_record {
   std::string id;  // prefix '.' public part
+  token_kind kind = token_kind::api;
   std::string name;
   std::string owner;
   scope_list scopes;
@@ -43,6 +48,9 @@ struct token_record {
   std::optional<millis> modified;
   std::uint64_t sequence = 0;  // creation order, for stable sorting and paging
   secret_hash hash{};
+  // ActiveGate tokens only:
+  std::string active_gate_type;  // ENVIRONMENT or CLUSTER
+  bool seed_token = false;
 
   [[nodiscard]] bool expired(millis now) const { return expiration && *expiration <= now; }
   [[nodiscard]] bool has_scope(std::string_view scope) const { return scopes.contains(scope); }
@@ -54,13 +62,24 @@ struct tenant_tokens {
   std::optional<std::string> old;  // set while a rotation is in progress
 };
 
+// The environment's token settings (Settings 2.0 schema builtin:tokens.token-settings, facts
+// section 3.5).
+struct token_settings {
+  bool new_format = true;   // newDynatraceTokenFormatEnabled: new tokens are dt0c01, else old
+  bool pat_enabled = true;  // patEnabled: personal access tokens may be created and used
+  bool operator==(const token_settings&) const = default;
+};
+
 // What changed since the last take_changes(): the IDs to write and to remove, and whether the
-// tenant token changed.
+// tenant token or the settings changed.
 struct change_set {
   std::set<std::string, std::less<>> written;
   std::set<std::string, std::less<>> removed;
   bool tenant = false;
-  [[nodiscard]] bool empty() const { return written.empty() && removed.empty() && !tenant; }
+  bool settings = false;
+  [[nodiscard]] bool empty() const {
+    return written.empty() && removed.empty() && !tenant && !settings;
+  }
 };
 
 // The records in creation order (a list call walks them in that order and, for the default
@@ -76,9 +95,15 @@ class token_store {
 
   // Adds a token whose full text is `token` (validated by the caller); false if its ID exists.
   bool add(std::string_view token, token_record record);
-  // The record whose secret is exactly `token`, compared in constant time; nullptr if none.
-  [[nodiscard]] const token_record* find_by_secret(std::string_view token) const;
-  [[nodiscard]] const token_record* find(std::string_view id) const;
+  // The record of this kind whose secret is exactly `token`, compared in constant time; nullptr
+  // if none.
+  [[nodiscard]] const token_record* find_by_secret(std::string_view token,
+                                                   token_kind kind = token_kind::api) const;
+  // The record of this kind with this ID; nullptr if none.
+  [[nodiscard]] const token_record* find(std::string_view id,
+                                         token_kind kind = token_kind::api) const;
+  // The record with this ID, of any kind; nullptr if none.
+  [[nodiscard]] const token_record* find_any(std::string_view id) const;
   // The record with this ID, to change it: recorded as written. nullptr if none.
   token_record* edit(std::string_view id);
   bool erase(std::string_view id);
@@ -90,12 +115,17 @@ class token_store {
   // The tenant tokens, to change them: recorded.
   tenant_tokens& edit_tenant();
 
+  [[nodiscard]] const token_settings& settings() const { return settings_; }
+  // The settings, to change them: recorded.
+  token_settings& edit_settings();
+
   // The changes since the last call, which it clears.
   change_set take_changes();
 
   // Puts back a record read from a state file, hash and sequence included (not recorded).
   void restore(token_record record);
   void restore_tenant(tenant_tokens tenant) { tenant_ = std::move(tenant); }
+  void restore_settings(token_settings settings) { settings_ = settings; }
   // Removes every record (not recorded).
   void clear();
 
@@ -112,6 +142,7 @@ class token_store {
   std::uint64_t next_sequence_ = 0;
   bool creation_ordered_ = true;
   tenant_tokens tenant_;
+  token_settings settings_;
   change_set changes_;
 };
 

@@ -34,6 +34,7 @@ struct v1_filter {
   std::vector<std::string> permissions;  // all of them
 
   [[nodiscard]] bool keeps(const token_record& record) const {
+    if (record.kind != token_kind::api) return false;
     if (user != nullptr && record.owner != *user) return false;
     if (!std::all_of(permissions.begin(), permissions.end(),
                      [&](const std::string& p) { return record.has_scope(p); })) {

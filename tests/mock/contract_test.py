@@ -37,6 +37,10 @@ IMPLEMENTED = [
     ("v2", "post", "/tenantTokenRotation/start", 200),
     ("v2", "post", "/tenantTokenRotation/finish", 200),
     ("v2", "post", "/tenantTokenRotation/cancel", 200),
+    ("v2", "get", "/activeGateTokens", 200), ("v2", "post", "/activeGateTokens", 201),
+    ("v2", "get", "/activeGateTokens/{activeGateTokenIdentifier}", 200),
+    ("v2", "delete", "/activeGateTokens/{activeGateTokenIdentifier}", 204),
+    ("v2", "get", "/activeGates/tokenEnforcement", 200),
     ("v1", "get", "/deployment/installer/agent/connectioninfo", 200),
     ("v1", "get", "/config/clusterversion", 200),
     ("v1", "get", "/tokens", 200), ("v1", "post", "/tokens", 201),
@@ -47,7 +51,8 @@ IMPLEMENTED = [
 # Nulls that the spec's schemas do not allow but Dynatrace shows: the spec's own description of
 # ApiTokenList.nextPageKey ("Has the value of `null` on the last page") and the docs' example
 # answer of POST /tenantTokenRotation/cancel (`"old":{"value":null}`).
-NULLS_SHOWN = {("v2", "ApiTokenList", "nextPageKey"), ("v2", "TenantToken", "value")}
+NULLS_SHOWN = {("v2", "ApiTokenList", "nextPageKey"), ("v2", "ActiveGateTokenList", "nextPageKey"),
+               ("v2", "TenantToken", "value")}
 
 PREFIXES = ("/api/", "/platform/classic/environment-api/")
 
@@ -130,12 +135,14 @@ class Spec:
                 prop["type"] = [prop["type"], "null"]
 
     def operation(self, version, method, route):
-        """(path template, operation) of a request, or None."""
+        """(path template, operation) of a request, or None. A literal segment beats a
+        parameter, as in any router: /activeGates/tokenEnforcement is not /activeGates/{agId}."""
+        matches = []
         for template, operations in self.documents[version]["paths"].items():
             pattern = "^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)) + "$"
             if re.match(pattern, route) and method in operations:
-                return template, operations[method]
-        return None
+                matches.append((template.count("{"), template, operations[method]))
+        return min(matches)[1:] if matches else None
 
     def validate(self, version, schema, body):
         """Validates against a schema whose $refs name the spec's components."""

@@ -78,6 +78,33 @@ def every_operation(port, admin):
     expect("GET v1 tokens without the scope", 403, get(port, "/api/v1/tokens", created[3]["token"]))
     expect("GET apiTokens unauthenticated", 401, get(port, "/api/v2/apiTokens", ""))
 
+    # ActiveGate tokens
+    gates = []
+    for index in range(101):  # more than the default page of 100
+        body = {"name": f"gate-{index}", "activeGateType": "CLUSTER" if index % 2 else "ENVIRONMENT"}
+        if index == 0:
+            body.update(expirationDate="now+1y", seedToken=True)
+        answer = expect("POST activeGateTokens", 201,
+                        get(port, "/api/v2/activeGateTokens", admin, "POST", as_json(body).encode()))
+        gates.append(json.loads(answer[2]))
+    expect("POST activeGateTokens without a type", 400,
+           get(port, "/api/v2/activeGateTokens", admin, "POST", b'{"name":"x"}'))
+    gate_page = json.loads(expect("GET activeGateTokens", 200, get(port, "/api/v2/activeGateTokens", admin))[2])
+    check("every operation: a second page of ActiveGate tokens", gate_page.get("nextPageKey") is not None)
+    expect("GET activeGateTokens page 2", 200,
+           get(port, f"/api/v2/activeGateTokens?nextPageKey={gate_page['nextPageKey']}", admin))
+    expect("GET activeGateTokens bad pageSize", 400, get(port, "/api/v2/activeGateTokens?pageSize=3001", admin))
+    expect("GET activeGateTokens/{id}", 200, get(port, f"/api/v2/activeGateTokens/{gates[0]['id']}", admin))
+    expect("GET activeGateTokens/{id} not an ID", 400, get(port, "/api/v2/activeGateTokens/nope", admin))
+    expect("GET activeGateTokens/{id} unknown", 404, get(port, "/api/v2/activeGateTokens/dt0g02.AAAAAAAA", admin))
+    expect("an ActiveGate token is no API token", 401, get(port, "/api/v2/apiTokens", gates[1]["token"]))
+    expect("DELETE activeGateTokens/{id}", 204,
+           get(port, f"/api/v2/activeGateTokens/{gates[1]['id']}", admin, "DELETE"))
+    expect("DELETE activeGateTokens/{id} again", 404,
+           get(port, f"/api/v2/activeGateTokens/{gates[1]['id']}", admin, "DELETE"))
+    expect("DELETE activeGateTokens/{id} not an ID", 400, get(port, "/api/v2/activeGateTokens/x", admin, "DELETE"))
+    expect("GET activeGates/tokenEnforcement", 200, get(port, "/api/v2/activeGates/tokenEnforcement", admin))
+
     # tenant token rotation
     expect("POST tenantTokenRotation/finish, none ongoing", 400,
            get(port, "/api/v2/tenantTokenRotation/finish", admin, "POST"))
@@ -91,7 +118,12 @@ def every_operation(port, admin):
     expect("POST tenantTokenRotation/finish", 200, get(port, "/api/v2/tenantTokenRotation/finish", admin, "POST"))
 
     # v1: connection info, cluster version, tokens
-    expect("GET connectioninfo", 200, get(port, "/api/v1/deployment/installer/agent/connectioninfo", admin))
+    info = json.loads(expect("GET connectioninfo", 200,
+                             get(port, "/api/v1/deployment/installer/agent/connectioninfo", admin))[2])
+    endpoint = info["formattedCommunicationEndpoints"]
+    check("connectioninfo points at the mock over the scheme it serves (http here)",
+          endpoint == "http://127.0.0.1/communication", endpoint)
+    expect("the communication endpoint answers, with an envelope", 501, get(port, "/communication", ""))
     expect("GET clusterversion", 200, get(port, "/api/v1/config/clusterversion", admin))
     v1_body = as_json({"name": "v1", "scopes": ["DataExport"], "expiresIn": {"value": 3, "unit": "DAYS"}}).encode()
     v1 = json.loads(expect("POST v1 tokens", 201, get(port, "/api/v1/tokens", admin, "POST", v1_body))[2])["token"]

@@ -3,6 +3,7 @@ foreign file is refused with a clear error.
 
 Usage: state_test.py PATH/TO/dtoken-mock
 """
+import hashlib
 import json
 import os
 import random
@@ -50,6 +51,37 @@ def call(port, method, path, body=None, token=ADMIN):
         return error.code, json.loads(error.read() or b"null")
 
 
+def check_migration_from_version_1(binary, directory):
+    """A state file of schema version 1 (before ActiveGate tokens and token settings) is migrated:
+    its tokens and tenant token are kept, and it takes the new kinds of state afterwards."""
+    old = os.path.join(directory, "version1.db")
+    db = sqlite3.connect(old)
+    db.executescript(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+        "CREATE TABLE tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL,"
+        " scopes TEXT NOT NULL, enabled INTEGER NOT NULL, personal INTEGER NOT NULL,"
+        " creation INTEGER NOT NULL, expiration INTEGER, last_used INTEGER, last_ip TEXT NOT NULL,"
+        " modified INTEGER, sequence INTEGER NOT NULL, hash BLOB NOT NULL);"
+        "CREATE TABLE tenant (id INTEGER PRIMARY KEY CHECK (id = 1), active TEXT NOT NULL, old TEXT);"
+        "INSERT INTO meta VALUES ('dtoken-mock-schema', 1);"
+        "INSERT INTO tenant VALUES (1, 'oldtenanttoken000001', NULL);")
+    db.execute("INSERT INTO tokens VALUES (?, 'from version 1', 'admin', '[\"apiTokens.read\",\"activeGateTokenManagement.create\"]', 1, 0,"
+               " 1700000000000, NULL, NULL, '', NULL, 0, ?)",
+               (ADMIN[:31], hashlib.sha256(ADMIN.encode()).digest()))
+    db.commit()
+    db.close()
+    process, port = start(binary, old, directory)
+    status, found = call(port, "GET", f"apiTokens/{ADMIN[:31]}")
+    check("a version-1 token survives the migration", status == 200 and found["name"] == "from version 1",
+          str(found))
+    status, gate = call(port, "POST", "activeGateTokens", {"name": "new", "activeGateType": "CLUSTER"})
+    check("a migrated file takes ActiveGate tokens", status == 201, str(gate))
+    process.send_signal(signal.SIGTERM)
+    process.wait()
+    version = sqlite3.connect(old).execute("SELECT value FROM meta").fetchone()[0]
+    check("the migrated file says version 2", version == 2, str(version))
+
+
 def main(binary):
     directory = tempfile.mkdtemp(prefix="state-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
     state = os.path.join(directory, "state.db")
@@ -64,6 +96,11 @@ def main(binary):
     check("delete", call(port, "DELETE", f"apiTokens/{gone['id']}")[0] == 204)
     status, rotation = call(port, "POST", "tenantTokenRotation/start")
     check("rotation", status == 200)
+    status, gate = call(port, "POST", "activeGateTokens", {"name": "gate", "activeGateType": "CLUSTER",
+                                                           "seedToken": True})
+    check("ActiveGate token created", status == 201, str(gate))
+    status, gate_gone = call(port, "POST", "activeGateTokens", {"name": "gone", "activeGateType": "ENVIRONMENT"})
+    check("ActiveGate token deleted", call(port, "DELETE", f"activeGateTokens/{gate_gone['id']}")[0] == 204)
     process.send_signal(signal.SIGKILL)
     process.wait()
     process, port = start(binary, state, directory)
@@ -75,6 +112,11 @@ def main(binary):
     check("delete survives", call(port, "GET", f"apiTokens/{gone['id']}")[0] == 404)
     status, _ = call(port, "POST", "tenantTokenRotation/start")
     check("rotation state survives", status == 400)
+    status, found = call(port, "GET", f"activeGateTokens/{gate['id']}")
+    check("ActiveGate token survives", status == 200 and found["activeGateType"] == "CLUSTER"
+          and found["seedToken"] is True and found["name"] == "gate", str(found))
+    check("its secret is still no API token", call(port, "GET", "apiTokens", token=gate["token"])[0] == 401)
+    check("ActiveGate delete survives", call(port, "GET", f"activeGateTokens/{gate_gone['id']}")[0] == 404)
     process.send_signal(signal.SIGTERM)
     process.wait()
     with open(state, "rb") as data:
@@ -172,6 +214,7 @@ def main(binary):
           result.stderr)
     with open(damaged, "rb") as data:
         check("the damaged file is left as it was", data.read() == b"this is not a database" * 100)
+    check_migration_from_version_1(binary, directory)
     print(f"state_test: {len(failures)} failures")
     return 1 if failures else 0
 
