@@ -15,15 +15,24 @@ namespace dtoken::mock {
 
 namespace {
 
-// `text` with every token's secret masked (family profile: every real shape).
-std::string without_secrets(std::string_view text) {
+// `path` with every token's secret masked (family profile: every real shape), and every segment
+// shaped as an old-format token (21 characters of [A-Za-z0-9_-]) masked whole: DELETE takes a
+// secret in the path.
+std::string without_secrets(std::string_view path) {
   std::string out;
   redactor filter(profile::family, redact_mode::mask_secret);
   const auto append = [](void* context, std::string_view bytes) noexcept {
     static_cast<std::string*>(context)->append(bytes);
   };
-  filter.feed(text, append, &out);
+  filter.feed(path, append, &out);
   filter.finish(append, &out);
+  for (std::size_t begin = 0; begin < out.size();) {
+    const std::size_t end = std::min(out.find('/', begin), out.size());
+    if (validate_legacy(std::string_view(out).substr(begin, end - begin)).ok()) {
+      out.replace(begin, end - begin, end - begin, '*');
+    }
+    begin = end + 1;
+  }
   return out;
 }
 
@@ -81,6 +90,15 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   const change_set changes = store_.take_changes();
   if (state_ != nullptr) state_->write(store_, changes);
   return true;
+}
+
+void token_api::configure_settings(bool new_format, bool pat_enabled) {
+  const std::lock_guard lock(mutex_);
+  token_settings& settings = store_.edit_settings();
+  settings.new_format = new_format;
+  settings.pat_enabled = pat_enabled;
+  const change_set changes = store_.take_changes();
+  if (state_ != nullptr) state_->write(store_, changes);
 }
 
 void token_api::mark_seeded() {
@@ -162,7 +180,7 @@ response token_api::dispatch(const request& in, request_record& record) {
   if (auto* failure = std::get_if<response>(&presented)) return std::move(*failure);
   const token_record* caller = store_.find_by_secret(std::get<std::string>(presented));
   if (caller != nullptr) record.token_id = caller->id;
-  if (auto refused = refusal(caller, record.time)) return std::move(*refused);
+  if (auto refused = refusal(caller, record.time, store_.settings())) return std::move(*refused);
   store_.note_use(caller->id, record.time, in.remote_address);
   if (auto limited = limiter_.admit(caller->id, record.time)) return std::move(*limited);
   const route& operation = *matched.found;

@@ -60,7 +60,11 @@ class token_api {
   // The time now, by the clock of the options.
   [[nodiscard]] millis now() const;
 
-  // The state now (tokens, tenant token) becomes the one reset() returns to.
+  // Sets the token settings (newDynatraceTokenFormatEnabled, patEnabled) as at start: no
+  // revision of the settings object, written to the state file when one is attached.
+  void configure_settings(bool new_format, bool pat_enabled);
+
+  // The state now (tokens, tenant token, settings) becomes the one reset() returns to.
   void mark_seeded();
   // Back to the state of the last mark_seeded() (the start state), rate-limit counts cleared.
   // Throws state_error when a state file cannot be written.

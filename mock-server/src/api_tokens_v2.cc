@@ -236,11 +236,17 @@ response list_api_tokens(api_call& call) {
 response create_api_token(api_call& call) {
   auto order = read_create(call.in.body, call.now);
   if (auto* failure = std::get_if<response>(&order)) return std::move(*failure);
+  if (std::get<token_order>(order).personal && !call.store.settings().pat_enabled) {
+    return error_response(400,
+                          "Personal access tokens are disabled in this environment: an admin "
+                          "enables them in the token settings (builtin:tokens.token-settings, "
+                          "patEnabled)");
+  }
   const std::optional<millis> expires = std::get<token_order>(order).expires;
   auto issued = issue_token(call, std::move(std::get<token_order>(order)));
   if (auto* failure = std::get_if<response>(&issued)) return std::move(*failure);
-  const std::string& token = std::get<std::string>(issued);
-  json::object created{{"id", std::string(token_id_of(token))}, {"token", token}};
+  const issued_token& made = std::get<issued_token>(issued);
+  json::object created{{"id", made.id}, {"token", made.token}};
   if (expires) created["expirationDate"] = format_date(*expires);
   return json_response(201, created);
 }

@@ -23,10 +23,14 @@ std::variant<std::string, response> presented_token(const request& in, const que
   return *found;
 }
 
-std::optional<response> refusal(const token_record* caller, millis now) {
+std::optional<response> refusal(const token_record* caller, millis now,
+                                const token_settings& settings) {
   if (caller == nullptr) return error_response(401, "Token Authentication failed");
   if (caller->expired(now)) return error_response(401, "Token expired");
   if (!caller->enabled) return error_response(401, "Token is disabled");
+  if (caller->personal_access_token && !settings.pat_enabled) {
+    return error_response(401, "Personal access tokens are disabled in this environment");
+  }
   return std::nullopt;
 }
 

@@ -21,8 +21,10 @@ namespace dtoken::mock {
 std::variant<std::string, response> presented_token(const request& in, const query_list& query);
 
 // The 401 to answer when `caller` (the record of the presented token; nullptr when the store
-// has none) may not be used at `now`, or nullopt.
-std::optional<response> refusal(const token_record* caller, millis now);
+// has none) may not be used at `now` under `settings`, or nullopt. A personal access token is
+// unusable while the settings disable them (facts section 3.5).
+std::optional<response> refusal(const token_record* caller, millis now,
+                                const token_settings& settings);
 
 // Whether `caller` holds one of `scopes` (names separated by spaces).
 bool has_any_scope(const token_record& caller, std::string_view scopes);

@@ -30,6 +30,14 @@ response get_active_gate_token(api_call& call);
 response delete_active_gate_token(api_call& call);
 response active_gate_token_enforcement(api_call& call);
 
+// token_settings.cc: /v2/settings for the schema builtin:tokens.token-settings
+response list_settings_objects(api_call& call);
+response get_settings_object(api_call& call);
+response update_settings_object(api_call& call);
+response create_settings_objects(api_call& call);
+response get_settings_schema(api_call& call);
+response list_effective_settings(api_call& call);
+
 // tenant_rotation.cc: /v2/tenantTokenRotation
 response start_tenant_rotation(api_call& call);
 response finish_tenant_rotation(api_call& call);

@@ -147,6 +147,7 @@ struct mock_config {
   std::string control_key;
   unsigned idle_timeout = 30;
   unsigned rate_limit = 0;
+  std::string token_settings;  // "newDynatraceTokenFormatEnabled=false,patEnabled=false"
 
   [[nodiscard]] bool https() const { return tls_self_signed || !tls_cert.empty(); }
 };
@@ -169,6 +170,9 @@ po::options_description describe_options(mock_config& c) {
       "quiet,q", po::bool_switch(&c.quiet), "no request log")(
       "control-key", po::value(&c.control_key),
       "the key of the control API /_dtoken/ (default: a new one, printed once)")(
+      "token-settings", po::value(&c.token_settings),
+      "the token settings at start, as NAME=true|false,...: newDynatraceTokenFormatEnabled "
+      "(false: new tokens are old-format), patEnabled (false: no personal access tokens)")(
       "rate-limit", po::value(&c.rate_limit)->default_value(c.rate_limit),
       "requests per minute per token, 429 beyond (0: no limit)")(
       "state", po::value(&c.state_path),
@@ -227,6 +231,31 @@ void raise_file_limit() {
   }
 }
 
+// --token-settings NAME=true|false,...: the properties of builtin:tokens.token-settings. Throws
+// startup_error naming what is wrong and the valid names.
+void apply_token_settings(dtoken::mock::token_api& api, const std::string& text) {
+  bool new_format = true;
+  bool pat_enabled = true;
+  std::istringstream items(text);
+  std::string item;
+  while (std::getline(items, item, ',')) {
+    const std::size_t equals = item.find('=');
+    const std::string name = item.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : item.substr(equals + 1);
+    bool* target = name == "newDynatraceTokenFormatEnabled" ? &new_format
+                   : name == "patEnabled"                   ? &pat_enabled
+                                                            : nullptr;
+    if (target == nullptr || (value != "true" && value != "false")) {
+      throw startup_error("--token-settings: '" + item +
+                              "' is not NAME=true|false with NAME newDynatraceTokenFormatEnabled "
+                              "or patEnabled",
+                          exit_usage);
+    }
+    *target = value == "true";
+  }
+  api.configure_settings(new_format, pat_enabled);
+}
+
 // Loads the state file, the seeds and the admin token. Returns the admin token to show (empty
 // when --admin-token gave it). Throws startup_error.
 std::string load_start_state(const mock_config& c, dtoken::mock::token_api& api,
@@ -238,6 +267,7 @@ std::string load_start_state(const mock_config& c, dtoken::mock::token_api& api,
     }
     const bool restored = state != nullptr && state->existed();
     if (!c.seed_file.empty()) load_seeds(api, c.seed_file, restored);
+    if (!c.token_settings.empty()) apply_token_settings(api, c.token_settings);
     if (!c.admin_token.empty()) {
       if (!dtoken::is_valid(c.admin_token, dtoken::profile::family) ||
           (!api.seed(c.admin_token, "dtoken-mock admin", "admin") && !restored)) {

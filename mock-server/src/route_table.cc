@@ -24,6 +24,13 @@ constexpr route routes[] = {
     {"DELETE", "v2/activeGateTokens/{activeGateTokenIdentifier}", "activeGateTokenManagement.write",
      delete_active_gate_token},
     {"GET", "v2/activeGates/tokenEnforcement", "activeGates.read", active_gate_token_enforcement},
+    // Settings 2.0, for builtin:tokens.token-settings
+    {"GET", "v2/settings/objects", "settings.read", list_settings_objects},
+    {"POST", "v2/settings/objects", "settings.write", create_settings_objects},
+    {"GET", "v2/settings/objects/{objectId}", "settings.read", get_settings_object},
+    {"PUT", "v2/settings/objects/{objectId}", "settings.write", update_settings_object},
+    {"GET", "v2/settings/schemas/{schemaId}", "settings.read", get_settings_schema},
+    {"GET", "v2/settings/effectiveValues", "settings.read", list_effective_settings},
     // Access tokens - Tenant tokens
     {"POST", "v2/tenantTokenRotation/start", "tenantTokenRotation.write", start_tenant_rotation},
     {"POST", "v2/tenantTokenRotation/finish", "tenantTokenRotation.write", finish_tenant_rotation},

@@ -24,7 +24,8 @@ constexpr const char* create_tables =
     "CREATE TABLE IF NOT EXISTS tenant (id INTEGER PRIMARY KEY CHECK (id = 1),"
     " active TEXT NOT NULL, old TEXT);"
     "CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " new_format INTEGER NOT NULL, pat_enabled INTEGER NOT NULL);"
+    " new_format INTEGER NOT NULL, pat_enabled INTEGER NOT NULL, revision INTEGER NOT NULL,"
+    " created INTEGER NOT NULL, modified INTEGER NOT NULL, author TEXT NOT NULL);"
     "INSERT OR IGNORE INTO meta VALUES ('dtoken-mock-schema', 2);";
 
 constexpr const char* migrate_from_1 =
@@ -32,6 +33,9 @@ constexpr const char* migrate_from_1 =
     "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';"
     "ALTER TABLE tokens ADD COLUMN ag_type TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE tokens ADD COLUMN seed_token INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " new_format INTEGER NOT NULL, pat_enabled INTEGER NOT NULL, revision INTEGER NOT NULL,"
+    " created INTEGER NOT NULL, modified INTEGER NOT NULL, author TEXT NOT NULL);"
     "UPDATE meta SET value = 2 WHERE key = 'dtoken-mock-schema';"
     "COMMIT;";
 
@@ -167,6 +171,7 @@ void state_file::load(token_store& store) const {
     record.kind = kind == "api" ? token_kind::api : token_kind::active_gate;
     record.active_gate_type = text_column(row, 14);
     record.seed_token = sqlite3_column_int(row, 15) != 0;
+    record.old_format = !record.id.starts_with("dt0");  // its ID is a UUID
     store.restore(std::move(record));
   }
   if (status != SQLITE_DONE) throw state_error(std::string("state file: ") + sqlite3_errmsg(db_));
@@ -181,10 +186,15 @@ void state_file::load(token_store& store) const {
     }
     store.restore_tenant(std::move(tenant));
   }
-  statement settings_row(db_, "SELECT new_format, pat_enabled FROM settings WHERE id = 1");
+  statement settings_row(db_,
+                         "SELECT new_format, pat_enabled, revision, created, modified, author "
+                         "FROM settings WHERE id = 1");
   if (sqlite3_step(settings_row.get()) == SQLITE_ROW) {
-    store.restore_settings({sqlite3_column_int(settings_row.get(), 0) != 0,
-                            sqlite3_column_int(settings_row.get(), 1) != 0});
+    sqlite3_stmt* row = settings_row.get();
+    store.restore_settings({sqlite3_column_int(row, 0) != 0, sqlite3_column_int(row, 1) != 0,
+                            static_cast<std::uint64_t>(sqlite3_column_int64(row, 2)),
+                            sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4),
+                            text_column(row, 5)});
   }
 }
 
@@ -229,9 +239,13 @@ void state_file::put_tenant(const tenant_tokens& tenant) {
 }
 
 void state_file::put_settings(const token_settings& settings) {
-  statement row(db_, "INSERT OR REPLACE INTO settings VALUES (1, ?1, ?2)");
+  statement row(db_, "INSERT OR REPLACE INTO settings VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)");
   sqlite3_bind_int(row.get(), 1, settings.new_format ? 1 : 0);
   sqlite3_bind_int(row.get(), 2, settings.pat_enabled ? 1 : 0);
+  sqlite3_bind_int64(row.get(), 3, static_cast<sqlite3_int64>(settings.revision));
+  sqlite3_bind_int64(row.get(), 4, settings.created);
+  sqlite3_bind_int64(row.get(), 5, settings.modified);
+  sqlite3_bind_text(row.get(), 6, settings.author.c_str(), -1, SQLITE_TRANSIENT);
   if (sqlite3_step(row.get()) != SQLITE_DONE) throw state_error(sqlite3_errmsg(db_));
 }
 

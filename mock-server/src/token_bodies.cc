@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "api.h"
 #include "dtoken/generate.h"
@@ -93,19 +94,42 @@ std::string random_token(std::string_view prefix) {
   return std::string(buffer.data(), length);
 }
 
-std::variant<std::string, response> issue_token(api_call& call, token_order order) {
-  std::string token = random_token("dt0c01");
-  if (token.empty()) return error_response(500, "The CSPRNG failed");
+namespace {
+
+// An old-format token and its UUID, as Dynatrace made them before 1.205; empty if the CSPRNG
+// fails.
+std::pair<std::string, std::string> random_old_format_token() {
+  std::array<char, legacy_token_length> token{};
+  std::array<char, legacy_token_id_length> id{};
+  if (generate_legacy(token_source::random(), 0, token) == 0 ||
+      generate_legacy_id(token_source::random(), 0, id) == 0) {
+    return {};
+  }
+  return {std::string(token.data(), token.size()), std::string(id.data(), id.size())};
+}
+
+}  // namespace
+
+std::variant<issued_token, response> issue_token(api_call& call, token_order order) {
   token_record record;
-  record.id = std::string(token_id_of(token));
+  std::string token;
+  if (call.store.settings().new_format) {
+    token = random_token("dt0c01");
+    record.id = std::string(token_id_of(token));
+  } else {
+    std::tie(token, record.id) = random_old_format_token();
+    record.old_format = true;
+  }
+  if (token.empty()) return error_response(500, "The CSPRNG failed");
   record.name = std::move(order.name);
   record.owner = call.caller.owner;
   record.scopes = scope_list::of(order.scopes).value();  // known scopes: never fails
   record.personal_access_token = order.personal;
   record.creation = call.now;
   record.expiration = order.expires;
+  issued_token out{token, record.id};
   if (!call.store.add(token, std::move(record))) return error_response(500, "Token ID collision");
-  return token;
+  return out;
 }
 
 std::variant<const token_record*, response> find_by_body(const token_store& store,

@@ -50,8 +50,13 @@ struct token_order {
   std::optional<millis> expires;
 };
 // A new token from the CSPRNG, owned by the caller and stored: its full text (shown this once),
-// or the error to answer.
-std::variant<std::string, response> issue_token(api_call& call, token_order order);
+// or the error to answer. While the token settings turn the new format off, an old-format token
+// (21 characters of [A-Za-z0-9_-]) whose ID is a UUID.
+struct issued_token {
+  std::string token;  // the secret, shown once
+  std::string id;
+};
+std::variant<issued_token, response> issue_token(api_call& call, token_order order);
 
 // The token whose secret is the body's "token" (lookup), or the error to answer.
 std::variant<const token_record*, response> find_by_body(const token_store& store,

@@ -38,8 +38,20 @@ token_store::token_store(const token_store& other)
   by_id_.reserve(other.records_.size());
   for (const auto& record : other.records_) {
     records_.push_back(std::make_unique<token_record>(*record));
-    by_id_.emplace(records_.back()->id, records_.back().get());
+    index(records_.back().get());
   }
+}
+
+void token_store::index(token_record* record) {
+  by_id_.emplace(record->id, record);
+  if (record->old_format) {
+    old_by_hash_.emplace(std::string(record->hash.begin(), record->hash.end()), record);
+  }
+}
+
+void token_store::unindex(const token_record& record) {
+  if (record.old_format) old_by_hash_.erase(std::string(record.hash.begin(), record.hash.end()));
+  by_id_.erase(record.id);
 }
 
 token_store& token_store::operator=(const token_store& other) {
@@ -53,16 +65,23 @@ bool token_store::add(std::string_view token, token_record record) {
   record.sequence = next_sequence_++;
   if (!records_.empty() && record.creation < records_.back()->creation) creation_ordered_ = false;
   records_.push_back(std::make_unique<token_record>(std::move(record)));
-  by_id_.emplace(records_.back()->id, records_.back().get());
+  index(records_.back().get());
   changes_.removed.erase(records_.back()->id);
   changes_.written.emplace(records_.back()->id);
   return true;
 }
 
 const token_record* token_store::find_by_secret(std::string_view token, token_kind kind) const {
-  // The record of the token's ID; the secret's hash is compared in constant time.
+  // The record of the token's ID; the secret's hash is compared in constant time. An old-format
+  // token is found by its hash.
   const std::string_view id = token_id_of(token, profile::family);
-  const token_record* record = id.empty() ? nullptr : find(id, kind);
+  if (id.empty()) {
+    if (!validate_legacy(token).ok()) return nullptr;
+    const secret_hash hash = hash_secret(token);
+    const auto it = old_by_hash_.find(std::string(hash.begin(), hash.end()));
+    return it == old_by_hash_.end() || it->second->kind != kind ? nullptr : it->second;
+  }
+  const token_record* record = find(id, kind);
   if (record == nullptr) return nullptr;
   const secret_hash hash = hash_secret(token);
   return CRYPTO_memcmp(hash.data(), record->hash.data(), hash.size()) == 0 ? record : nullptr;
@@ -116,13 +135,13 @@ void token_store::restore(token_record record) {
   next_sequence_ = std::max(next_sequence_, record.sequence + 1);
   if (const auto found = by_id_.find(record.id); found != by_id_.end()) {
     const token_record* existing = found->second;
-    by_id_.erase(existing->id);
+    unindex(*existing);
     records_.erase(position_of(records_, existing->sequence));
   }
   auto stored = std::make_unique<token_record>(std::move(record));
   token_record* raw = stored.get();
   const auto at = records_.insert(position_of(records_, raw->sequence), std::move(stored));
-  by_id_.emplace(raw->id, raw);
+  index(raw);
   if ((at != records_.begin() && (*std::prev(at))->creation > raw->creation) ||
       (std::next(at) != records_.end() && (*std::next(at))->creation < raw->creation)) {
     creation_ordered_ = false;
@@ -137,13 +156,14 @@ bool token_store::erase(std::string_view id) {
     changes_.written.erase(written);
   }
   changes_.removed.emplace(id);
-  by_id_.erase(it);  // (before the record, whose ID its key views, goes)
+  unindex(*it->second);  // (before the record, whose ID the key views, goes)
   records_.erase(position_of(records_, sequence));
   return true;
 }
 
 void token_store::clear() {
   by_id_.clear();
+  old_by_hash_.clear();
   records_.clear();
   creation_ordered_ = true;
 }

@@ -34,8 +34,9 @@ secret_hash hash_secret(std::string_view token);
 enum class token_kind : std::uint8_t { api, active_gate };
 
 struct token_record {
-  std::string id;  // prefix '.' public part
+  std::string id;  // prefix '.' public part; a UUID for an old-format token
   token_kind kind = token_kind::api;
+  bool old_format = false;  // 21 characters of [A-Za-z0-9_-], made while the new format was off
   std::string name;
   std::string owner;
   scope_list scopes;
@@ -67,6 +68,11 @@ struct tenant_tokens {
 struct token_settings {
   bool new_format = true;   // newDynatraceTokenFormatEnabled: new tokens are dt0c01, else old
   bool pat_enabled = true;  // patEnabled: personal access tokens may be created and used
+  // The settings object's metadata: how often it was written (its updateToken), when, by whom.
+  std::uint64_t revision = 0;
+  millis created = 0;
+  millis modified = 0;
+  std::string author = "dtoken-mock";
   bool operator==(const token_settings&) const = default;
 };
 
@@ -139,6 +145,10 @@ class token_store {
  private:
   std::vector<std::unique_ptr<token_record>> records_;         // by sequence
   std::unordered_map<std::string_view, token_record*> by_id_;  // keys view the records' IDs
+  // Old-format tokens hold no ID to look them up by: they are found by their secret's hash.
+  std::unordered_map<std::string, token_record*> old_by_hash_;
+  void index(token_record* record);
+  void unindex(const token_record& record);
   std::uint64_t next_sequence_ = 0;
   bool creation_ordered_ = true;
   tenant_tokens tenant_;

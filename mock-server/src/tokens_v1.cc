@@ -166,15 +166,14 @@ response create_token_v1(api_call& call) {
   if (auto* failure = std::get_if<response>(&order)) return std::move(*failure);
   auto issued = issue_token(call, std::move(std::get<token_order>(order)));
   if (auto* failure = std::get_if<response>(&issued)) return std::move(*failure);
-  const std::string& token = std::get<std::string>(issued);
+  const issued_token& made = std::get<issued_token>(issued);
   response out;
   out.status = 201;
   // The spec declares a Location header, "Token Id": the new token's path, ending in its ID.
   std::string_view location = split_target(call.in.target).path;
   while (location.ends_with('/')) location.remove_suffix(1);
-  out.headers.emplace_back("Location",
-                           std::string(location) + "/" + std::string(token_id_of(token)));
-  write_created(out, call.in.header("Accept").value_or("application/json"), token);
+  out.headers.emplace_back("Location", std::string(location) + "/" + made.id);
+  write_created(out, call.in.header("Accept").value_or("application/json"), made.token);
   return out;
 }
 

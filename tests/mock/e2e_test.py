@@ -105,6 +105,44 @@ def every_operation(port, admin):
     expect("DELETE activeGateTokens/{id} not an ID", 400, get(port, "/api/v2/activeGateTokens/x", admin, "DELETE"))
     expect("GET activeGates/tokenEnforcement", 200, get(port, "/api/v2/activeGates/tokenEnforcement", admin))
 
+    # token settings (Settings 2.0, builtin:tokens.token-settings)
+    schema = "builtin:tokens.token-settings"
+    objects = json.loads(expect("GET settings/objects", 200,
+                                get(port, f"/api/v2/settings/objects?schemaIds={schema}&fields=objectId,value,"
+                                          "schemaId,schemaVersion,scope,summary,created,modified,author,"
+                                          "updateToken", admin))[2])
+    object_id = objects["items"][0]["objectId"]
+    expect("GET settings/objects another schema", 404,
+           get(port, "/api/v2/settings/objects?schemaIds=builtin:alerting.profile", admin))
+    expect("GET settings/objects/{objectId}", 200, get(port, f"/api/v2/settings/objects/{object_id}", admin))
+    expect("GET settings/objects/{objectId} unknown", 404, get(port, "/api/v2/settings/objects/nosuch", admin))
+    value = {"newDynatraceTokenFormatEnabled": True, "patEnabled": True}
+    expect("PUT settings/objects/{objectId}", 200,
+           get(port, f"/api/v2/settings/objects/{object_id}", admin, "PUT", as_json({"value": value}).encode()))
+    expect("PUT settings/objects/{objectId} bad value", 400,
+           get(port, f"/api/v2/settings/objects/{object_id}", admin, "PUT", b'{"value":{"patEnabled":1}}'))
+    expect("PUT settings/objects/{objectId} stale", 409,
+           get(port, f"/api/v2/settings/objects/{object_id}", admin, "PUT",
+               as_json({"value": value, "updateToken": "old"}).encode()))
+    expect("PUT settings/objects/{objectId} unknown", 404,
+           get(port, "/api/v2/settings/objects/nosuch", admin, "PUT", as_json({"value": value}).encode()))
+    create_body = as_json([{"schemaId": schema, "scope": "environment", "value": value}]).encode()
+    expect("POST settings/objects", 200, get(port, "/api/v2/settings/objects", admin, "POST", create_body))
+    expect("POST settings/objects validateOnly", 200,
+           get(port, "/api/v2/settings/objects?validateOnly=true", admin, "POST", create_body))
+    expect("POST settings/objects bad value", 400,
+           get(port, "/api/v2/settings/objects", admin, "POST",
+               as_json([{"schemaId": schema, "value": {"x": 1}}]).encode()))
+    expect("POST settings/objects another schema", 404,
+           get(port, "/api/v2/settings/objects", admin, "POST",
+               as_json([{"schemaId": "builtin:x", "value": {}}]).encode()))
+    expect("GET settings/schemas/{schemaId}", 200, get(port, f"/api/v2/settings/schemas/{schema}", admin))
+    expect("GET settings/schemas/{schemaId} unknown", 404, get(port, "/api/v2/settings/schemas/builtin:x", admin))
+    expect("GET settings/effectiveValues", 200,
+           get(port, f"/api/v2/settings/effectiveValues?schemaIds={schema}&scope=environment", admin))
+    expect("GET settings/effectiveValues another schema", 404,
+           get(port, "/api/v2/settings/effectiveValues?schemaIds=builtin:x", admin))
+
     # tenant token rotation
     expect("POST tenantTokenRotation/finish, none ongoing", 400,
            get(port, "/api/v2/tenantTokenRotation/finish", admin, "POST"))
