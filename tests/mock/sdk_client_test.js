@@ -1,6 +1,8 @@
-// Dynatrace's own TypeScript SDK (@dynatrace-sdk/client-classic-environment-v2, its
-// accessTokensApiTokensClient) as a real client of dtoken-mock: list, create, get, update,
-// lookup and delete, each checked.
+// Dynatrace's own TypeScript SDK (@dynatrace-sdk/client-classic-environment-v2) as a real client
+// of dtoken-mock, each result checked: its API-tokens client (list, create, get, update, lookup,
+// delete), its ActiveGate-tokens client (list, create, get, revoke) and token enforcement, its
+// settings-objects client reading and changing the token settings, and the SDK's own scope enum
+// (ApiTokenScopesItem) against every token the admin token can list.
 // Usage: node sdk_client_test.js PATH/TO/dtoken-mock NODE_MODULES_DIR
 "use strict";
 const { spawn } = require("child_process");
@@ -12,8 +14,74 @@ const assert = require("assert/strict");
 const [binary, modules] = process.argv.slice(2);
 // The SDK's own HTTP client, pointed at the mock with an Api-Token header.
 const { PlatformHttpClient: HttpClient } = require(path.join(modules, "@dynatrace-sdk/http-client"));
-const { AccessTokensApiTokensClient } = require(
-  path.join(modules, "@dynatrace-sdk/client-classic-environment-v2"));
+const {
+  AccessTokensApiTokensClient, AccessTokensActiveGateTokensClient,
+  ActiveGatesActiveGateTokensEnforcementClient, SettingsObjectsClient, ApiTokenScopesItem,
+} = require(path.join(modules, "@dynatrace-sdk/client-classic-environment-v2"));
+
+// The ActiveGate-tokens client: list, create, get, revoke.
+async function activeGateTokens(http) {
+  const gates = new AccessTokensActiveGateTokensClient(http);
+  const created = await gates.createToken({
+    body: { name: "sdk gate", activeGateType: "ENVIRONMENT", expirationDate: "now+30d" },
+  });
+  assert.match(created.token, /^dt0g02\.[A-Z2-7]{8}\.[A-Z2-7]{64}$/);
+  assert.equal(created.id, created.token.slice(0, 15));
+  const list = await gates.listTokens({ pageSize: 100 });
+  assert.equal(list.totalCount, 1);
+  assert.equal(list.activeGateTokens[0].id, created.id);
+  const got = await gates.getToken({ activeGateTokenIdentifier: created.id });
+  assert.equal(got.name, "sdk gate");
+  assert.equal(got.activeGateType, "ENVIRONMENT");
+  assert.equal(JSON.stringify(got).includes(created.token.slice(16)), false, "no secret in get");
+  await gates.revokeToken({ activeGateTokenIdentifier: created.id });
+  await assert.rejects(gates.getToken({ activeGateTokenIdentifier: created.id }),
+    (e) => e.response.status === 404);
+  const enforcement = await new ActiveGatesActiveGateTokensEnforcementClient(http).getTokenEnforcement();
+  assert.equal(typeof enforcement.autoEnforced, "boolean");
+}
+
+// The settings-objects client: read the token settings, turn the new format off, see a v2 create
+// issue an old-format token, turn it back on.
+async function tokenSettings(http, tokens) {
+  const settings = new SettingsObjectsClient(http);
+  const schemaIds = "builtin:tokens.token-settings";
+  const list = await settings.getSettingsObjects({ schemaIds, fields: "objectId,value,updateToken" });
+  assert.equal(list.items.length, 1);
+  const object = list.items[0];
+  assert.deepEqual(object.value, { newDynatraceTokenFormatEnabled: true, patEnabled: true });
+  const answer = await settings.putSettingsObjectByObjectId({
+    objectId: object.objectId,
+    body: { value: { newDynatraceTokenFormatEnabled: false, patEnabled: true }, updateToken: object.updateToken },
+  });
+  assert.equal(answer.code, 200);
+  const old = await tokens.createApiToken({ body: { name: "old format", scopes: ["metrics.read"] } });
+  assert.match(old.token, /^[A-Za-z0-9_-]{21}$/);
+  assert.match(old.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  const effective = await settings.getEffectiveSettingsValues({ schemaIds });
+  assert.equal(effective.items[0].value.newDynatraceTokenFormatEnabled, false);
+  await settings.postSettingsObjects({
+    body: [{ schemaId: schemaIds, scope: "environment",
+             value: { newDynatraceTokenFormatEnabled: true, patEnabled: true } }],
+  });
+  const fresh = await tokens.createApiToken({ body: { name: "new format", scopes: ["metrics.read"] } });
+  assert.match(fresh.token, /^dt0c01\./);
+  await tokens.deleteApiToken({ id: old.id });
+  await tokens.deleteApiToken({ id: fresh.id });
+}
+
+// The SDK's scope enum: every scope of every token the admin token lists is one of its values
+// (a strict client fails on any other, such as the dropped AppMonIntegration).
+async function scopesKnownToTheSdk(tokens) {
+  const known = new Set(Object.values(ApiTokenScopesItem));
+  assert.ok(known.size > 90, `the SDK names ${known.size} scopes`);
+  const list = await tokens.listApiTokens({ pageSize: 10000, fields: "+scopes" });
+  assert.ok(list.apiTokens.length >= 1);
+  for (const token of list.apiTokens) {
+    const unknown = token.scopes.filter((scope) => !known.has(scope));
+    assert.deepEqual(unknown, [], `${token.id} holds scopes the SDK does not know`);
+  }
+}
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(process.env.DTOKEN_TEST_ARTIFACTS || os.tmpdir(), "sdk-"));
@@ -29,10 +97,11 @@ async function main() {
   }
   const port = fs.readFileSync(portFile, "utf8").trim();
   const admin = /admin token \(shown once, every scope\): (\S+)/.exec(banner)[1];
-  const client = (token) => new AccessTokensApiTokensClient(new HttpClient({
+  const http = (token) => new HttpClient({
     baseUrl: `http://127.0.0.1:${port}`,
     defaultHeaders: { Authorization: `Api-Token ${token}` },
-  }));
+  });
+  const client = (token) => new AccessTokensApiTokensClient(http(token));
   const tokens = client(admin);
   try {
     const created = await tokens.createApiToken({
@@ -70,6 +139,11 @@ async function main() {
     await assert.rejects(tokens.deleteApiToken({ id: admin.slice(0, 31) }),
       (e) => e.response.status === 400 && /can't delete the token/.test(e.body.error.message));
     console.log("sdk_client_test: list, create, get, update, lookup and delete work through the SDK");
+    await scopesKnownToTheSdk(tokens);
+    await activeGateTokens(http(admin));
+    await tokenSettings(http(admin), tokens);
+    console.log("sdk_client_test: ActiveGate tokens, token enforcement, token settings and the SDK's "
+                + "scope enum work through the SDK");
   } finally {
     server.kill("SIGTERM");
   }

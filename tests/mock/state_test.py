@@ -101,9 +101,15 @@ def main(binary):
     check("ActiveGate token created", status == 201, str(gate))
     status, gate_gone = call(port, "POST", "activeGateTokens", {"name": "gone", "activeGateType": "ENVIRONMENT"})
     check("ActiveGate token deleted", call(port, "DELETE", f"activeGateTokens/{gate_gone['id']}")[0] == 204)
+    settings = {"newDynatraceTokenFormatEnabled": False, "patEnabled": False}
+    status, _ = call(port, "POST", "settings/objects", [{"schemaId": "builtin:tokens.token-settings",
+                                                         "scope": "environment", "value": settings}])
+    check("token settings changed", status == 200)
     process.send_signal(signal.SIGKILL)
     process.wait()
     process, port = start(binary, state, directory)
+    status, effective = call(port, "GET", "settings/effectiveValues?schemaIds=builtin:tokens.token-settings")
+    check("token settings survive", status == 200 and effective["items"][0]["value"] == settings, str(effective))
     status, found = call(port, "GET", f"apiTokens/{kept['id']}")
     check("created token survives", status == 200 and found["name"] == "kept", str(found))
     check("its secret still works", call(port, "GET", "apiTokens", token=kept["token"])[0] == 200)
