@@ -171,6 +171,12 @@ response token_api::dispatch(const request& in, request_record& record) {
         "protocol; this endpoint exists so that connection info points somewhere");
   }
   if (!location) return error_response(404, "Not found");
+  if (!location->environment.empty() && location->environment != options_.environment_id) {
+    // A Managed cluster that does not host this environment: 404, before any authentication.
+    std::string message = "Environment ";
+    message.append(printable(location->environment)).append(" not found on this cluster");
+    return error_response(404, message);
+  }
   route_match matched = match_route(token_api_routes(), location->path, in.method);
   if (matched.found == nullptr) {
     if (matched.allowed.empty()) return error_response(404, "Not found");

@@ -30,6 +30,11 @@ struct api_options {
   std::string cluster_version = default_cluster_version;
   std::function<millis()> clock;  // now, in ms; the system clock when empty
   unsigned rate_limit = 0;        // requests per minute per token (429 beyond); 0: no limit
+  // The OneAgent and ActiveGate installer versions the deployment API offers (the greatest is
+  // the latest), and the network zones it knows (--installer-versions, --network-zones).
+  std::vector<std::string> installer_versions = {
+      "1.329.42.20261113-094512", "1.327.38.20261020-131608", "1.325.61.20260925-085110"};
+  std::vector<std::string> network_zones = {"default"};
 };
 
 // One log line's worth of a handled request: never a secret.

@@ -43,8 +43,20 @@ response start_tenant_rotation(api_call& call);
 response finish_tenant_rotation(api_call& call);
 response cancel_tenant_rotation(api_call& call);
 
-// deployment.cc: /v1/deployment
+// deployment.cc: /v1/deployment, connection info and versions
 response agent_connection_info(api_call& call);
+response agent_connection_endpoints(api_call& call);
+response gateway_connection_info(api_call& call);
+response installer_versions(api_call& call);
+response agent_installer_metainfo(api_call& call);
+response process_module_config(api_call& call);
+
+// installers.cc: /v1/deployment/installer downloads
+response agent_installer_latest(api_call& call);
+response agent_installer_version(api_call& call);
+response agent_installer_checksum(api_call& call);
+response gateway_installer_latest(api_call& call);
+response gateway_installer_version(api_call& call);
 
 // cluster.cc: /v1/config
 response cluster_version(api_call& call);

@@ -147,7 +147,9 @@ struct mock_config {
   std::string control_key;
   unsigned idle_timeout = 30;
   unsigned rate_limit = 0;
-  std::string token_settings;  // "newDynatraceTokenFormatEnabled=false,patEnabled=false"
+  std::string token_settings;      // "newDynatraceTokenFormatEnabled=false,patEnabled=false"
+  std::string installer_versions;  // "1.329.42.20261113-094512,..."
+  std::string network_zones;       // "default,zone-b"
 
   [[nodiscard]] bool https() const { return tls_self_signed || !tls_cert.empty(); }
 };
@@ -173,6 +175,11 @@ po::options_description describe_options(mock_config& c) {
       "token-settings", po::value(&c.token_settings),
       "the token settings at start, as NAME=true|false,...: newDynatraceTokenFormatEnabled "
       "(false: new tokens are old-format), patEnabled (false: no personal access tokens)")(
+      "installer-versions", po::value(&c.installer_versions),
+      "the OneAgent and ActiveGate versions the deployment API offers, comma-separated (default: "
+      "three current ones; the greatest is the latest)")(
+      "network-zones", po::value(&c.network_zones),
+      "the network zones the deployment API knows, comma-separated (default: default)")(
       "rate-limit", po::value(&c.rate_limit)->default_value(c.rate_limit),
       "requests per minute per token, 429 beyond (0: no limit)")(
       "state", po::value(&c.state_path),
@@ -215,11 +222,30 @@ std::variant<mock_config, int> parse_command_line(int argc, char** argv) {
     std::cerr << "dtoken-mock: --port takes 0 to 65535 and --threads 1 to 256\n";
     return exit_usage;
   }
+  for (const auto& [list, name] : {std::pair{&c.installer_versions, "--installer-versions"},
+                                   std::pair{&c.network_zones, "--network-zones"}}) {
+    const bool bad = list->find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_,") !=
+                     std::string::npos;
+    if (bad || list->starts_with(',') || list->ends_with(',') ||
+        list->find(",,") != std::string::npos) {
+      std::cerr << "dtoken-mock: " << name
+                << " takes names of [A-Za-z0-9._-], separated by commas\n";
+      return exit_usage;
+    }
+  }
   if (c.idle_timeout == 0 || c.idle_timeout > 86'400) {
     std::cerr << "dtoken-mock: --idle-timeout takes 1 to 86400 seconds\n";
     return exit_usage;
   }
   return c;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) items.push_back(item);
+  return items;
 }
 
 // As many connections as the system lets this process have: the soft limit on file descriptors
@@ -374,6 +400,9 @@ int main(int argc, char** argv) {
   api_options.environment_id = c.environment;
   api_options.cluster_version = c.cluster_version;
   api_options.rate_limit = c.rate_limit;
+  if (!c.installer_versions.empty())
+    api_options.installer_versions = split_list(c.installer_versions);
+  if (!c.network_zones.empty()) api_options.network_zones = split_list(c.network_zones);
   dtoken::mock::token_api api(api_options);
   std::unique_ptr<dtoken::mock::state_file> state;
   try {

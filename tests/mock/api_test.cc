@@ -122,7 +122,10 @@ TEST_F(api_test, last_use_is_recorded) {
 
 TEST_F(api_test, routes_under_three_prefixes_and_errors_for_others) {
   EXPECT_EQ(call("GET", "/api/v2/apiTokens").status, 200U);
-  EXPECT_EQ(call("GET", "/e/abc12345/api/v2/apiTokens").status, 200U);
+  EXPECT_EQ(call("GET", "/e/mock00001/api/v2/apiTokens").status, 200U);
+  // Another environment than the mock's: 404, as a cluster that does not host it answers.
+  expect_error(call("GET", "/e/abc12345/api/v2/apiTokens"), 404,
+               "Environment abc12345 not found on this cluster");
   EXPECT_EQ(call("GET", "/platform/classic/environment-api/v2/apiTokens").status, 200U);
   expect_error(call("GET", "/api/v2/nothing"), 404, "Not found");
   expect_error(call("GET", "/"), 404, "Not found");

@@ -47,11 +47,34 @@ IMPLEMENTED = [
     ("v2", "get", "/settings/schemas/{schemaId}", 200),
     ("v2", "get", "/settings/effectiveValues", 200),
     ("v1", "get", "/deployment/installer/agent/connectioninfo", 200),
+    ("v1", "get", "/deployment/installer/agent/connectioninfo/endpoints", 200),
+    ("v1", "get", "/deployment/installer/gateway/connectioninfo", 200),
+    ("v1", "get", "/deployment/installer/agent/versions/{osType}/{installerType}", 200),
+    ("v1", "get", "/deployment/installer/gateway/versions/{osType}", 200),
+    ("v1", "get", "/deployment/installer/agent/{osType}/{installerType}/latest/metainfo", 200),
+    ("v1", "get", "/deployment/installer/agent/processmoduleconfig", 200),
+    ("v1", "get", "/deployment/installer/agent/{osType}/{installerType}/latest", 200),
+    ("v1", "get", "/deployment/installer/agent/{osType}/{installerType}/latest", 304),
+    ("v1", "get", "/deployment/installer/agent/{osType}/{installerType}/version/{version}", 200),
+    ("v1", "get", "/deployment/installer/agent/{osType}/{installerType}/version/{version}/checksum", 200),
+    ("v1", "get", "/deployment/installer/gateway/{osType}/latest", 200),
+    ("v1", "get", "/deployment/installer/gateway/{osType}/version/{version}", 200),
     ("v1", "get", "/config/clusterversion", 200),
     ("v1", "get", "/tokens", 200), ("v1", "post", "/tokens", 201),
     ("v1", "get", "/tokens/{id}", 200), ("v1", "put", "/tokens/{id}", 204),
     ("v1", "delete", "/tokens/{id}", 204), ("v1", "post", "/tokens/lookup", 200),
 ]
+
+# Operations whose spec declares no content, but whose description names the body: "The payload
+# contains the installer file", endpoints "separated by a semicolon".
+UNTYPED_BODIES = {
+    ("v1", "/deployment/installer/agent/connectioninfo/endpoints"): "text/plain;charset=utf-8",
+    **{("v1", template): "application/octet-stream" for template in (
+        "/deployment/installer/agent/{osType}/{installerType}/latest",
+        "/deployment/installer/agent/{osType}/{installerType}/version/{version}",
+        "/deployment/installer/gateway/{osType}/latest",
+        "/deployment/installer/gateway/{osType}/version/{version}")},
+}
 
 # Nulls that the spec's schemas do not allow but Dynatrace shows: the spec's own description of
 # ApiTokenList.nextPageKey ("Has the value of `null` on the last page") and the docs' example
@@ -245,6 +268,17 @@ def check_answer(spec, record, seen):
                 problems.append(f"{where}: a body on 204")
         elif status >= 400:  # difference 6: 404s with no declared body are envelopes
             check_envelope(version)
+        elif (version, template) in UNTYPED_BODIES:
+            # The spec declares no schema, but its text names the body: an installer file (the
+            # downloads) or a list of endpoints separated by semicolons.
+            wanted = UNTYPED_BODIES[(version, template)]
+            if status == 200 and media(record["content_type"] or "") != wanted:
+                problems.append(f"{where}: content type {record['content_type']}, not {wanted}")
+            if status == 200 and wanted == "application/octet-stream" and \
+                    "attachment; filename=" not in record["headers"].get("content-disposition", ""):
+                problems.append(f"{where}: a download without Content-Disposition")
+            if status == 200 and not record["body"]:
+                problems.append(f"{where}: an empty body")
         elif record["body"]:
             problems.append(f"{where}: a body where the spec declares none")
         return problems

@@ -103,7 +103,7 @@ TEST_F(control_test, an_error_fault_for_the_next_n_requests_leaves_state_alone) 
   ASSERT_EQ(added.status, 201U) << added.body;
   for (int i = 0; i < 2; ++i) {
     const response out =
-        call("POST", "/e/x/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})");
+        call("POST", "/e/mock00001/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})");
     EXPECT_EQ(out.status, 429U);
     EXPECT_EQ(body_of(out).at("error").at("code").as_int64(), 429);
     std::map<std::string, std::string> headers(out.headers.begin(), out.headers.end());
@@ -115,7 +115,7 @@ TEST_F(control_test, an_error_fault_for_the_next_n_requests_leaves_state_alone) 
   const json::array entries =
       body_of(control("GET", "journal?status=429")).at("entries").as_array();
   ASSERT_EQ(entries.size(), 2U);
-  EXPECT_EQ(entries.at(0).at("path").as_string(), "/e/x/api/v2/apiTokens");
+  EXPECT_EQ(entries.at(0).at("path").as_string(), "/e/mock00001/api/v2/apiTokens");
   EXPECT_EQ(entries.at(0).at("time").as_string(), "2025-11-28T12:00:00.000Z");
   EXPECT_EQ(token_count(), 1) << "a fault changed the state";
   EXPECT_EQ(call("POST", "/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})").status,

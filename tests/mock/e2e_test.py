@@ -21,6 +21,43 @@ from harness import (check, exchange, failures, get, is_envelope, responses, sta
                      write_recording)
 
 
+def deployment_operations(port, admin, expect):
+    """The deployment API: connection info, versions, and installers that run and unpack."""
+    base = "/api/v1/deployment/installer"
+    expect("GET connectioninfo unknown zone", 400, get(port, f"{base}/agent/connectioninfo?networkZone=nowhere", admin))
+    expect("GET connectioninfo unknown zone, fallback", 200,
+           get(port, f"{base}/agent/connectioninfo?networkZone=nowhere&defaultZoneFallback=true", admin))
+    expect("GET connectioninfo/endpoints", 200, get(port, f"{base}/agent/connectioninfo/endpoints", admin))
+    expect("GET gateway connectioninfo", 200, get(port, f"{base}/gateway/connectioninfo", admin))
+    versions = json.loads(expect("GET agent versions", 200, get(port, f"{base}/agent/versions/unix/default", admin))[2])
+    latest = versions["availableVersions"][0]
+    expect("GET gateway versions", 200, get(port, f"{base}/gateway/versions/unix", admin))
+    expect("GET metainfo", 200, get(port, f"{base}/agent/unix/default/latest/metainfo", admin))
+    expect("GET processmoduleconfig", 200, get(port, f"{base}/agent/processmoduleconfig", admin))
+    expect("GET processmoduleconfig current", 304, get(port, f"{base}/agent/processmoduleconfig?revision=1", admin))
+    script = expect("GET agent installer", 200, get(port, f"{base}/agent/unix/default/latest", admin))
+    etag = script[1].get("etag", "")
+    expect("GET agent installer, not modified", 304,
+           get(port, f"{base}/agent/unix/default/latest", admin, extra=f"If-None-Match: {etag}\r\n"))
+    expect("GET agent installer of a version", 200,
+           get(port, f"{base}/agent/unix/default/version/{latest}", admin))
+    expect("GET agent installer of no version", 404, get(port, f"{base}/agent/unix/default/version/0.1", admin))
+    with tempfile.TemporaryDirectory() as scratch:
+        installer = os.path.join(scratch, "installer.sh")
+        with open(installer, "wb") as out:
+            out.write(script[2])
+        ran = subprocess.run(["sh", installer], capture_output=True, text=True, timeout=30)
+        check("the unix installer runs, installs nothing and exits 0",
+              ran.returncode == 0 and "nothing was installed" in ran.stderr, ran.stderr)
+    paas = expect("GET paas installer", 200,
+                  get(port, f"{base}/agent/unix/paas/version/{latest}?skipMetadata=true&include=java", admin))
+    expect("GET paas checksum", 200,
+           get(port, f"{base}/agent/unix/paas/version/{latest}/checksum?skipMetadata=true&include=java", admin))
+    expect("GET gateway installer", 200, get(port, f"{base}/gateway/unix/latest", admin))
+    expect("GET gateway installer of a version", 200, get(port, f"{base}/gateway/windows/version/{latest}", admin))
+    return paas
+
+
 def every_operation(port, admin):
     """Calls each operation of the token API with its successes and the errors its spec declares,
     so that the contract test sees an answer of each kind. Checks the statuses here."""
@@ -162,6 +199,7 @@ def every_operation(port, admin):
     check("connectioninfo points at the mock over the scheme it serves (http here)",
           endpoint == "http://127.0.0.1/communication", endpoint)
     expect("the communication endpoint answers, with an envelope", 501, get(port, "/communication", ""))
+    deployment_operations(port, admin, expect)
     expect("GET clusterversion", 200, get(port, "/api/v1/config/clusterversion", admin))
     v1_body = as_json({"name": "v1", "scopes": ["DataExport"], "expiresIn": {"value": 3, "unit": "DAYS"}}).encode()
     v1 = json.loads(expect("POST v1 tokens", 201, get(port, "/api/v1/tokens", admin, "POST", v1_body))[2])["token"]
@@ -196,7 +234,7 @@ def main(binary, record=None):
 
     # The three prefixes, and keep-alive: three requests on one connection.
     raw = b""
-    for prefix in ("/api", "/e/abc12345/api", "/platform/classic/environment-api"):
+    for prefix in ("/api", "/e/mock00001/api", "/platform/classic/environment-api"):
         raw += (f"GET {prefix}/v2/apiTokens HTTP/1.1\r\nHost: x\r\n"
                 f"Authorization: Api-Token {admin}\r\n\r\n").encode()
     answers = responses(exchange(port, raw))
