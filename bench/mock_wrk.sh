@@ -4,6 +4,7 @@
 #   - the authenticated GET /api/v2/apiTokens/{id},
 #   - POST /api/v2/apiTokens/lookup,
 #   - the list call GET /api/v2/apiTokens (a page of 200 of the 10,000 stored tokens);
+#   - an installer download, GET /api/v1/deployment/installer/agent/unix/default/latest;
 # then the mock's memory with 100,000 stored tokens.
 # Both servers: keep-alive, no request log (dtoken-mock --quiet, nginx access_log off), two
 # workers (the mock's --threads 2, nginx's worker_processes 2). wrk: 2 threads, C connections.
@@ -58,6 +59,8 @@ curl -sf -H "$auth" "$base/api/v2/apiTokens/$id" > "$scratch/get.json"
 curl -sf -H "$auth" -X POST -H 'Content-Type: application/json' -d "{\"token\":\"$token\"}" \
   "$base/api/v2/apiTokens/lookup" > "$scratch/lookup.json"
 curl -sf -H "$auth" "$base/api/v2/apiTokens" > "$scratch/list.json"
+installer_path=/api/v1/deployment/installer/agent/unix/default/latest
+curl -sf -H "$auth" "$base$installer_path" > "$scratch/installer.json"
 python3 - "$scratch/list.json" <<'EOF'
 import json, sys
 page = json.load(open(sys.argv[1]))
@@ -86,14 +89,14 @@ http {
     listen 127.0.0.1:$nginx_port;
     root $scratch;
     open_file_cache max=16;
-    location ~ ^/(get|lookup|list)\$ { try_files /\$1.json =404; }
+    location ~ ^/(get|lookup|list|installer)\$ { try_files /\$1.json =404; }
   }
 }
 EOF
 nginx -c "$scratch/nginx.conf" -p "$scratch/nginx" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nginx_port/get" >/dev/null && break; sleep 0.05; done
-for what in get lookup list; do
+for what in get lookup list installer; do
   size_nginx=$(curl -sf "http://127.0.0.1:$nginx_port/$what" | wc -c)
   size_mock=$(wc -c < "$scratch/$what.json")
   [ "$size_nginx" = "$size_mock" ] || { echo "nginx body for $what: $size_nginx bytes, not $size_mock" >&2; exit 1; }
@@ -128,7 +131,8 @@ printf '%-34s %10s %9s %10s %8s\n' "($connections conn., ${rounds} x ${seconds} 
   "req/s" "p99 ms" "nginx/s" "ratio"
 for case in "GET /api/v2/apiTokens/{id}|get|$base/api/v2/apiTokens/$id|" \
             "POST /api/v2/apiTokens/lookup|lookup|$base/api/v2/apiTokens/lookup|$scratch/lookup.lua" \
-            "GET /api/v2/apiTokens (200/10001)|list|$base/api/v2/apiTokens|"; do
+            "GET /api/v2/apiTokens (200/10001)|list|$base/api/v2/apiTokens|" \
+            "GET .../agent/unix/default/latest|installer|$base$installer_path|"; do
   IFS='|' read -r name what url script <<< "$case"
   mock_args=(-H "$auth" "$url")
   nginx_args=("http://127.0.0.1:$nginx_port/$what")

@@ -176,39 +176,100 @@ const field_set& every_api_token_field() {
   return fields;
 }
 
-json::object api_token_json(const token_record& record, const field_set& fields,
-                            const json::storage_ptr& storage) {
-  json::object out(storage);
-  const auto want = [&](std::string_view name) { return fields.contains(name); };
-  const auto date = [&](const char* name, const std::optional<millis>& value) {
-    if (want(name) && value) out[name] = format_date(*value);
+field_mask mask_of(const field_set& fields) {
+  field_mask mask = 0;
+  const auto& names = api_token_fields();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (fields.contains(names[i])) mask = static_cast<field_mask>(mask | (1U << i));
+  }
+  return mask;
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  // Runs that need no escape (most text) are appended whole.
+  const auto plain = [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
   };
-  out["id"] = record.id;
-  if (want("name")) out["name"] = record.name;
-  if (want("enabled")) out["enabled"] = record.enabled;
-  if (want("personalAccessToken")) out["personalAccessToken"] = record.personal_access_token;
-  if (want("owner")) out["owner"] = record.owner;
-  if (want("creationDate")) out["creationDate"] = format_date(record.creation);
-  date("expirationDate", record.expiration);
-  date("lastUsedDate", record.last_used);
-  if (want("lastUsedIpAddress") && !record.last_used_ip.empty()) {
-    out["lastUsedIpAddress"] = record.last_used_ip;
+  while (!text.empty()) {
+    std::size_t run = 0;
+    while (run < text.size() && plain(text[run])) ++run;
+    out.append(text.substr(0, run));
+    text.remove_prefix(run);
+    if (text.empty()) break;
+    const char c = text.front();
+    text.remove_prefix(1);
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+      out += '\\';
+      out += c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+    } else {
+      out.append("\\u00");
+      out += hex[byte >> 4];
+      out += hex[byte & 15];
+    }
   }
-  date("modifiedDate", record.modified);
-  if (want("scopes")) {
-    json::array scopes(storage);
-    scopes.reserve(record.scopes.size());
-    for (const std::string_view scope : record.scopes) scopes.emplace_back(scope);
-    out["scopes"] = std::move(scopes);
+  out += '"';
+}
+
+void append_api_token(std::string& out, const token_record& record, field_mask fields) {
+  // Bits in the order of api_token_fields(): id, name, enabled, personalAccessToken, owner,
+  // creationDate, expirationDate, lastUsedDate, lastUsedIpAddress, modifiedDate, scopes,
+  // additionalMetadata.
+  const auto want = [&](unsigned bit) { return (fields >> bit & 1U) != 0; };
+  const auto key = [&](const char* name) { out.append(",\"").append(name).append("\":"); };
+  const auto date = [&](unsigned bit, const char* name, const std::optional<millis>& value) {
+    if (!want(bit) || !value) return;
+    key(name);
+    append_json_string(out, format_date(*value));
+  };
+  out.append("{\"id\":");
+  append_json_string(out, record.id);
+  const auto text = [&](unsigned bit, const char* name, std::string_view value) {
+    if (!want(bit)) return;
+    key(name);
+    append_json_string(out, value);
+  };
+  const auto flag = [&](unsigned bit, const char* name, bool value) {
+    if (!want(bit)) return;
+    key(name);
+    out.append(value ? "true" : "false");
+  };
+  text(1, "name", record.name);
+  flag(2, "enabled", record.enabled);
+  flag(3, "personalAccessToken", record.personal_access_token);
+  text(4, "owner", record.owner);
+  date(5, "creationDate", record.creation);
+  date(6, "expirationDate", record.expiration);
+  date(7, "lastUsedDate", record.last_used);
+  if (!record.last_used_ip.empty()) text(8, "lastUsedIpAddress", record.last_used_ip);
+  date(9, "modifiedDate", record.modified);
+  if (want(10)) {
+    key("scopes");
+    out += '[';
+    bool first = true;
+    for (const std::string_view scope : record.scopes) {
+      if (!first) out += ',';
+      first = false;
+      append_json_string(out, scope);
+    }
+    out += ']';
   }
-  if (want("additionalMetadata")) out["additionalMetadata"] = json::object(storage);
-  return out;
+  if (want(11)) {
+    key("additionalMetadata");
+    out.append("{}");
+  }
+  out += '}';
 }
 
 std::string api_token_text(const token_record& record) {
-  unsigned char buffer[16 * 1024];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  return json::serialize(api_token_json(record, every_api_token_field(), &arena));
+  std::string out;
+  append_api_token(out, record, mask_of(every_api_token_field()));
+  return out;
 }
 
 json::object token_metadata_v1(const token_record& record) {

@@ -71,10 +71,14 @@ const std::vector<std::string_view>& api_token_fields();
 const field_set& default_api_token_fields();
 const field_set& every_api_token_field();
 
-// ApiToken (v2) with these fields; its nodes go to `storage` (a monotonic arena makes them cost
-// no malloc each).
-boost::json::object api_token_json(const token_record& record, const field_set& fields,
-                                   const boost::json::storage_ptr& storage = {});
+// ApiToken fields as bits, bit i for api_token_fields()[i].
+using field_mask = std::uint16_t;
+field_mask mask_of(const field_set& fields);
+// Appends ApiToken (v2) with these fields, in the spec's order, to `out`: written straight, with
+// no JSON tree (a page of a list is 200 of them).
+void append_api_token(std::string& out, const token_record& record, field_mask fields);
+// Appends `text` as a JSON string, quoted and escaped as Boost.JSON escapes it.
+void append_json_string(std::string& out, std::string_view text);
 // ApiToken with every field, serialized.
 std::string api_token_text(const token_record& record);
 // TokenMetadata of API v1: dates as Unix milliseconds, `revoked` instead of `enabled`.

@@ -44,6 +44,7 @@ token_store::token_store(const token_store& other)
 
 void token_store::index(token_record* record) {
   by_id_.emplace(record->id, record);
+  ++counts_[static_cast<std::size_t>(record->kind)];
   if (record->old_format) {
     old_by_hash_.emplace(std::string(record->hash.begin(), record->hash.end()), record);
   }
@@ -52,6 +53,7 @@ void token_store::index(token_record* record) {
 void token_store::unindex(const token_record& record) {
   if (record.old_format) old_by_hash_.erase(std::string(record.hash.begin(), record.hash.end()));
   by_id_.erase(record.id);
+  --counts_[static_cast<std::size_t>(record.kind)];
 }
 
 token_store& token_store::operator=(const token_store& other) {
@@ -164,6 +166,7 @@ bool token_store::erase(std::string_view id) {
 void token_store::clear() {
   by_id_.clear();
   old_by_hash_.clear();
+  counts_ = {};
   records_.clear();
   creation_ordered_ = true;
 }

@@ -138,6 +138,10 @@ class token_store {
   // Every record, in creation order (of `sequence`).
   [[nodiscard]] std::span<const std::unique_ptr<token_record>> all() const { return records_; }
   [[nodiscard]] std::size_t size() const { return records_.size(); }
+  // How many records of this kind there are.
+  [[nodiscard]] std::size_t count(token_kind kind) const {
+    return counts_[static_cast<std::size_t>(kind)];
+  }
   // Whether creation dates never decrease along all(), so that it is also the order of creation
   // dates (true unless restored or seeded records came with earlier dates than older ones).
   [[nodiscard]] bool creation_ordered() const { return creation_ordered_; }
@@ -151,6 +155,7 @@ class token_store {
   void unindex(const token_record& record);
   std::uint64_t next_sequence_ = 0;
   bool creation_ordered_ = true;
+  std::array<std::size_t, 2> counts_{};  // by token_kind
   tenant_tokens tenant_;
   token_settings settings_;
   change_set changes_;

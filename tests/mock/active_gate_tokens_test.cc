@@ -117,6 +117,12 @@ TEST_F(active_gate_test, list_pages_in_creation_order_and_delete_removes) {
   }
   json::object page = body_of(call("GET", "/api/v2/activeGateTokens"));
   EXPECT_EQ(page.at("totalCount").as_int64(), 150);
+  // The API-token list, in either creation order, counts and shows only the admin token.
+  for (const char* order : {"", "?sort=%2BcreationDate", "?sort=name"}) {
+    const json::object tokens = body_of(call("GET", std::string("/api/v2/apiTokens") + order));
+    EXPECT_EQ(tokens.at("totalCount").as_int64(), 1) << order;
+    EXPECT_EQ(tokens.at("apiTokens").as_array().size(), 1U) << order;
+  }
   EXPECT_EQ(page.at("pageSize").as_int64(), 100);  // the default
   ASSERT_EQ(page.at("activeGateTokens").as_array().size(), 100U);
   EXPECT_EQ(page.at("activeGateTokens").as_array()[0].at("id").as_string(), ids[0]);

@@ -113,15 +113,19 @@ TEST_F(deployment_test, paas_installers_are_archives_and_the_checksum_agrees) {
   expect_error(get("agent/unix/default/version/" + latest + "/checksum?skipMetadata=true"), 400,
                "Constraints");
   // The CRC of each stored file is right: the archive's first entry checks out.
-  const std::uint32_t size =
-      static_cast<unsigned char>(bare.body[18]) | static_cast<unsigned char>(bare.body[19]) << 8;
-  const std::uint16_t name_length = static_cast<unsigned char>(bare.body[26]);
+  const auto little_endian = [&](std::size_t at, std::size_t bytes) {
+    std::uint32_t value = 0;
+    for (std::size_t i = bytes; i-- > 0;) {
+      value =
+          value << 8 | static_cast<std::uint32_t>(static_cast<unsigned char>(bare.body[at + i]));
+    }
+    return value;
+  };
+  const std::uint32_t size = little_endian(18, 4);
+  const std::uint32_t name_length = little_endian(26, 2);
   boost::crc_32_type crc;
   crc.process_bytes(bare.body.data() + 30 + name_length, size);
-  const std::uint32_t stored =
-      static_cast<unsigned char>(bare.body[14]) | static_cast<unsigned char>(bare.body[15]) << 8 |
-      static_cast<unsigned char>(bare.body[16]) << 16 |
-      static_cast<std::uint32_t>(static_cast<unsigned char>(bare.body[17])) << 24;
+  const std::uint32_t stored = little_endian(14, 4);
   EXPECT_EQ(crc.checksum(), stored);
   // Other shapes: a shell script for paas-sh, a JAR for z/OS, a ZIP for the unattended Windows one.
   EXPECT_TRUE(get("agent/unix/paas-sh/latest").body.starts_with("#!/bin/sh\n"));
