@@ -92,11 +92,12 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
   return true;
 }
 
-void token_api::configure_settings(bool new_format, bool pat_enabled) {
+void token_api::configure_settings(std::optional<bool> new_format,
+                                   std::optional<bool> pat_enabled) {
   const std::lock_guard lock(mutex_);
   token_settings& settings = store_.edit_settings();
-  settings.new_format = new_format;
-  settings.pat_enabled = pat_enabled;
+  settings.new_format = new_format.value_or(settings.new_format);
+  settings.pat_enabled = pat_enabled.value_or(settings.pat_enabled);
   const change_set changes = store_.take_changes();
   if (state_ != nullptr) state_->write(store_, changes);
 }

@@ -67,7 +67,8 @@ class token_api {
 
   // Sets the token settings (newDynatraceTokenFormatEnabled, patEnabled) as at start: no
   // revision of the settings object, written to the state file when one is attached.
-  void configure_settings(bool new_format, bool pat_enabled);
+  // (A property not given keeps its value.)
+  void configure_settings(std::optional<bool> new_format, std::optional<bool> pat_enabled);
 
   // The state now (tokens, tenant token, settings) becomes the one reset() returns to.
   void mark_seeded();

@@ -89,6 +89,24 @@ std::variant<fault_rule, std::string> parse_rule(const json::object& body) {
 
 }  // namespace
 
+std::optional<std::string> seed_token_settings(token_api& api, const json::value& value) {
+  if (!value.is_object()) return std::string("tokenSettings must be an object");
+  std::optional<bool> new_format;
+  std::optional<bool> pat_enabled;
+  for (const auto& [key, item] : value.as_object()) {
+    std::optional<bool>* target = key == "newDynatraceTokenFormatEnabled" ? &new_format
+                                  : key == "patEnabled"                   ? &pat_enabled
+                                                                          : nullptr;
+    if (target == nullptr || !item.is_bool()) {
+      return "tokenSettings: '" + printable(key) +
+             "' is not newDynatraceTokenFormatEnabled or patEnabled with a boolean";
+    }
+    *target = item.as_bool();
+  }
+  api.configure_settings(new_format, pat_enabled);
+  return std::nullopt;
+}
+
 mock_service::mock_service(token_api& api, std::string control_key)
     : api_(api), control_key_(std::move(control_key)) {}
 
@@ -198,8 +216,15 @@ response mock_service::control_seeds(const request& incoming) {
   std::size_t added = 0;
   for (const json::value& item : list) {
     const json::object* seed = item.if_object();
+    if (const json::value* settings =
+            seed != nullptr ? seed->if_contains("tokenSettings") : nullptr) {
+      if (auto problem = seed_token_settings(api_, *settings)) return envelope(400, *problem);
+      if (!seed->contains("token")) continue;
+    }
     const json::value* token = seed != nullptr ? seed->if_contains("token") : nullptr;
-    if (token == nullptr || !token->is_string()) return envelope(400, "Each seed needs a token");
+    if (token == nullptr || !token->is_string()) {
+      return envelope(400, "Each seed needs a token (or tokenSettings)");
+    }
     const auto text = [&](const char* name, const char* fallback) {
       const json::value* value = seed->if_contains(name);
       return value != nullptr && value->is_string() ? std::string(value->as_string())

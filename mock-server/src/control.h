@@ -38,6 +38,10 @@ struct fault_rule {
   std::mt19937_64 random;
 };
 
+// Applies a seed's "tokenSettings" object ({"newDynatraceTokenFormatEnabled": bool,
+// "patEnabled": bool}, either may be left out) to `api`: nullopt, or what is wrong with it.
+std::optional<std::string> seed_token_settings(token_api& api, const boost::json::value& value);
+
 class mock_service {
  public:
   // `control_key`: the value of the X-Dtoken-Control-Key header that the control plane wants.

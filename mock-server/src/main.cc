@@ -69,6 +69,13 @@ std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bo
         const auto* member = object != nullptr ? object->if_contains(key) : nullptr;
         return member != nullptr && member->is_string() ? &member->as_string() : nullptr;
       };
+      if (const auto* settings =
+              object != nullptr ? object->if_contains("tokenSettings") : nullptr) {
+        if (auto problem = dtoken::mock::seed_token_settings(api, *settings)) {
+          throw std::runtime_error(path + ":" + std::to_string(number) + ": " + *problem);
+        }
+        if (!object->contains("token")) continue;
+      }
       if (text("token") != nullptr) token = std::string(*text("token"));
       if (text("name") != nullptr) name = std::string(*text("name"));
       if (text("owner") != nullptr) owner = std::string(*text("owner"));

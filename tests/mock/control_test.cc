@@ -96,6 +96,45 @@ TEST_F(control_test, the_journal_records_filters_and_clears) {
   EXPECT_TRUE(body_of(control("GET", "journal")).at("entries").as_array().empty());
 }
 
+TEST_F(control_test, journal_filters_are_percent_decoded) {
+  call("GET", "/api/v2/apiTokens?pageSize=100");
+  call("GET", "/api/v2/activeGateTokens");
+  const json::array entries =
+      body_of(control("GET", "journal?path=%2Fapi%2Fv2%2FactiveGate")).at("entries").as_array();
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_EQ(entries.at(0).at("path").as_string(), "/api/v2/activeGateTokens");
+  EXPECT_EQ(control("GET", "journal?path=%zz").status, 400U);
+}
+
+TEST_F(control_test, a_seed_sets_the_token_settings_and_reset_returns_to_them) {
+  const auto effective = [&] {
+    const json::object list = body_of(call("GET", "/api/v2/settings/effectiveValues"));
+    return list.at("items").as_array().at(0).at("value");
+  };
+  EXPECT_EQ(control("POST", "seeds", R"({"tokenSettings":{"patEnabled":false}})").status, 201U);
+  EXPECT_EQ(effective(),
+            json::parse(R"({"newDynatraceTokenFormatEnabled":true,"patEnabled":false})"));
+  // Changed through the API, then reset: back to what the seed set.
+  const std::string id(
+      body_of(call("GET", "/api/v2/settings/objects?schemaIds=builtin:tokens.token-settings"))
+          .at("items")
+          .as_array()
+          .at(0)
+          .at("objectId")
+          .as_string());
+  EXPECT_EQ(call("PUT", "/api/v2/settings/objects/" + id,
+                 R"({"value":{"newDynatraceTokenFormatEnabled":false,"patEnabled":true}})")
+                .status,
+            200U);
+  EXPECT_EQ(control("POST", "reset").status, 200U);
+  EXPECT_EQ(effective(),
+            json::parse(R"({"newDynatraceTokenFormatEnabled":true,"patEnabled":false})"));
+  for (const char* bad : {R"({"tokenSettings":{"patEnabled":"no"}})",
+                          R"({"tokenSettings":{"nosuch":true}})", R"({"tokenSettings":[]})"}) {
+    EXPECT_EQ(control("POST", "seeds", bad).status, 400U) << bad;
+  }
+}
+
 TEST_F(control_test, an_error_fault_for_the_next_n_requests_leaves_state_alone) {
   const response added =
       control("POST", "faults",
