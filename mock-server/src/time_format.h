@@ -14,6 +14,8 @@ using millis = std::int64_t;
 
 // "2020-11-05T08:15:30.144Z": yyyy-MM-dd'T'HH:mm:ss.SSS'Z', as every v2 date in a response.
 std::string format_date(millis when);
+// Appends format_date(when) to `out`, with no string of its own (a list writes hundreds).
+void append_date(std::string& out, millis when);
 
 // A time as the API's `from`, `to` and `expirationDate` take it, relative to `now`:
 //   - a UTC timestamp in milliseconds ("1604564130144");

@@ -188,10 +188,15 @@ field_mask mask_of(const field_set& fields) {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
-  // Runs that need no escape (most text) are appended whole.
-  const auto plain = [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-  };
+  // Runs that need no escape (most text) are appended whole; a table says which bytes do.
+  static constexpr auto escaped = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t byte = 0; byte < 0x20; ++byte) table[byte] = true;
+    table['"'] = true;
+    table['\\'] = true;
+    return table;
+  }();
+  const auto plain = [](char c) { return !escaped[static_cast<unsigned char>(c)]; };
   while (!text.empty()) {
     std::size_t run = 0;
     while (run < text.size() && plain(text[run])) ++run;
@@ -225,7 +230,9 @@ void append_api_token(std::string& out, const token_record& record, field_mask f
   const auto date = [&](unsigned bit, const char* name, const std::optional<millis>& value) {
     if (!want(bit) || !value) return;
     key(name);
-    append_json_string(out, format_date(*value));
+    out += '"';
+    append_date(out, *value);  // (digits and "-T:.Z": nothing to escape)
+    out += '"';
   };
   out.append("{\"id\":");
   append_json_string(out, record.id);
