@@ -19,6 +19,7 @@
 
 #include "api.h"
 #include "time_format.h"
+#include "url.h"
 
 namespace {
 
@@ -46,22 +47,6 @@ const std::set<std::string, std::less<>> documented_fields = {"id",
   std::abort();
 }
 
-std::string url_encode(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= '0' && byte <= '9') || (byte >= 'A' && byte <= 'Z') ||
-        (byte >= 'a' && byte <= 'z')) {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[byte >> 4];
-      out += hex[byte & 15];
-    }
-  }
-  return out;
-}
 
 struct world {
   millis now = start;
@@ -155,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     target += (target.find('?') == std::string::npos ? '?' : '&');
     target += names[n];
     target += '=';
-    target += url_encode(value);
+    target += dtoken::mock::url_encode(value);
     const std::string_view name = names[n];
     if (name == "apiTokenSelector" || name == "from" || name == "to" || name == "nextPageKey") {
       filtered = true;
@@ -197,7 +182,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const json::value& key = page.at("nextPageKey");
   if (key.is_null()) return 0;
   const std::string next_target =
-      "/api/v2/apiTokens?nextPageKey=" + url_encode(std::string_view(key.as_string()));
+      "/api/v2/apiTokens?nextPageKey=" + dtoken::mock::url_encode(std::string_view(key.as_string()));
   const dtoken::mock::response next = the.get(next_target, the.admin);
   if (next.status != 200) fail("a nextPageKey the API refuses", next_target, next.body);
   const std::set<std::string> second = check_page(the, next_target, next, page_size);

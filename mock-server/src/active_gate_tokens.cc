@@ -116,6 +116,7 @@ response list_active_gate_tokens(api_call& call) {
   }
   const std::uint64_t stop = std::min<std::uint64_t>(list.size(), offset + page_size);
   json::array page;
+  const auto uses = call.store.lock_uses();
   for (std::uint64_t i = offset; i < stop; ++i) page.push_back(active_gate_token_json(*list[i]));
   json::value next = nullptr;
   if (stop < list.size()) next = json::string(encode_page_key(query, stop));
@@ -145,6 +146,7 @@ response create_active_gate_token(api_call& call) {
 response get_active_gate_token(api_call& call) {
   auto found = find_named(call.store, call.params.at(0));
   if (auto* failure = std::get_if<response>(&found)) return std::move(*failure);
+  const auto uses = call.store.lock_uses();
   return json_response(200, active_gate_token_json(*std::get<const token_record*>(found)));
 }
 

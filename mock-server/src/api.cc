@@ -132,11 +132,23 @@ response token_api::handle(const request& incoming, request_record* logged) {
   record.path = printable(without_secrets(split_target(incoming.target).path));
   response out;
   try {
-    const std::lock_guard lock(mutex_);
+    // Routing, authentication and an operation that only reads run under the shared lock, in
+    // parallel; an operation that changes the state takes the lock exclusively.
+    std::shared_lock shared(mutex_);
     record.time = now();
-    out = dispatch(incoming, record);
-    if (auto failure = persist(record.token_id)) out = std::move(*failure);
+    auto prepared = prepare(incoming, record);
+    if (auto* answer = std::get_if<response>(&prepared)) {
+      out = std::move(*answer);
+    } else if (reads_only(*std::get<prepared_call>(prepared).operation)) {
+      out = run(incoming, std::get<prepared_call>(prepared), record.time);
+    } else {
+      shared.unlock();
+      const std::unique_lock exclusive(mutex_);
+      out = run(incoming, std::get<prepared_call>(prepared), record.time);
+      if (auto failure = persist(record.token_id)) out = std::move(*failure);
+    }
   } catch (const std::exception&) {
+    const std::unique_lock exclusive(mutex_);
     store_.take_changes();
     out = error_response(500, "Internal error of the mock");
   }
@@ -159,9 +171,10 @@ std::optional<response> token_api::persist(const std::string& caller_id) {
   return std::nullopt;
 }
 
-response token_api::dispatch(const request& in, request_record& record) {
+std::variant<token_api::prepared_call, response> token_api::prepare(const request& in,
+                                                                    request_record& record) {
   const target_parts target = split_target(in.target);
-  const std::optional<query_list> query = parse_query(target.query);
+  std::optional<query_list> query = parse_query(target.query);
   if (!query) return error_response(400, "The query string is not valid URL encoding");
   const std::optional<api_location> location = locate_api(target.path);
   if (!location &&
@@ -194,8 +207,16 @@ response token_api::dispatch(const request& in, request_record& record) {
   if (!operation.scope.empty() && !has_any_scope(*caller, operation.scope)) {
     return missing_scope(operation.scope);
   }
-  api_call call{in, *query, std::move(matched.params), *caller, record.time, store_, options_};
-  return operation.handle(call);
+  return prepared_call{&operation, std::move(matched.params), std::move(*query), caller->id};
+}
+
+response token_api::run(const request& in, prepared_call& prepared, millis now) {
+  // (Under a shared lock another request may have deleted the caller in between: 401, as it
+  // would have been a moment later.)
+  const token_record* caller = store_.find(prepared.caller_id);
+  if (caller == nullptr) return error_response(401, "Token Authentication failed");
+  api_call call{in, prepared.query, std::move(prepared.params), *caller, now, store_, options_};
+  return prepared.operation->handle(call);
 }
 
 }  // namespace dtoken::mock

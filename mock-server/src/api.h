@@ -10,16 +10,21 @@
 
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "auth.h"
 #include "message.h"
 #include "state_file.h"
 #include "token_store.h"
+#include "url.h"
 
 namespace dtoken::mock {
+
+struct route;
 
 // The version /api/v1/config/clusterversion reports by default: a current one (clients such as
 // Dynatrace's MCP server refuse versions under 1.328.0).
@@ -81,13 +86,25 @@ class token_api {
   void attach_state(state_file& file);
 
  private:
-  // The answer to an API request, `record` filled in; the lock is held.
-  response dispatch(const request& incoming, request_record& record);
+  // An authenticated request on its way to its handler.
+  struct prepared_call {
+    const route* operation = nullptr;
+    std::vector<std::string> params;
+    query_list query;
+    std::string caller_id;
+  };
+  // Routes, authenticates and admits a request (the shared lock held; the use of the token is
+  // noted under the store's lock of uses): the call to run, or the answer already.
+  std::variant<prepared_call, response> prepare(const request& incoming, request_record& record);
+  // Runs a prepared call's handler (the lock held: shared for an operation that only reads).
+  response run(const request& incoming, prepared_call& call, millis now);
   // Writes what the request changed to the state file: the 503 to answer if that fails.
   std::optional<response> persist(const std::string& caller_id);
 
   api_options options_;
-  mutable std::mutex mutex_;
+  // Shared while a request is authenticated and while a handler that only reads runs, so that
+  // lists render in parallel; exclusive for a handler that changes the state.
+  mutable std::shared_mutex mutex_;
   token_store store_;
   token_store seeded_store_;
   rate_limiter limiter_;

@@ -244,6 +244,13 @@ response list_api_tokens(api_call& call) {
   auto parsed = read_list_request(call.query, call.now);
   if (auto* failure = std::get_if<response>(&parsed)) return std::move(*failure);
   const list_request& request = std::get<list_request>(parsed);
+  // (The last use is read only under its lock: other requests note theirs meanwhile.)
+  const field_mask fields = mask_of(request.fields);
+  std::unique_lock<std::mutex> uses;
+  if (request.from || request.to || request.order.key == "lastUsedDate" ||
+      (fields & last_use_fields) != 0) {
+    uses = call.store.lock_uses();
+  }
   if (auto page = page_in_creation_order(call.store, request)) {
     return render_rows(*page, call.store.count(token_kind::api), request);
   }
@@ -284,6 +291,7 @@ response get_api_token(api_call& call) {
   const token_record* record = call.store.find(id);
   if (record == nullptr)
     return error_response(404, "Token with ID '" + printable(id) + "' not found");
+  const auto uses = call.store.lock_uses();
   response out;
   out.body = api_token_text(*record);
   return out;
@@ -296,8 +304,7 @@ response update_api_token(api_call& call) {
   if (auto* failure = std::get_if<response>(&parsed)) return std::move(*failure);
   const token_update& update = std::get<token_update>(parsed);
   if (found == &call.caller && update.flag == false) {
-    return error_response(
-        400, "You can't disable the token you're using for authentication of the request.");
+    return own_token_error("disable");
   }
   apply_update(*call.store.edit(found->id), update, false, call.now);
   return no_content();
@@ -307,8 +314,7 @@ response delete_api_token(api_call& call) {
   const token_record* found = find_by_id_or_secret(call.store, call.params.at(0));
   if (found == nullptr) return error_response(404, "Token not found");
   if (found == &call.caller) {
-    return error_response(
-        400, "You can't delete the token you're using for authentication of the request.");
+    return own_token_error("delete");
   }
   if (call.caller.personal_access_token && found->owner != call.caller.owner) {
     return error_response(403, "A personal access token can delete only the tokens of its owner.");
@@ -320,6 +326,7 @@ response delete_api_token(api_call& call) {
 response lookup_api_token(api_call& call) {
   auto found = find_by_body(call.store, call.in.body, "Token not found");
   if (auto* failure = std::get_if<response>(&found)) return std::move(*failure);
+  const auto uses = call.store.lock_uses();
   response out;
   out.body = api_token_text(*std::get<const token_record*>(found));
   return out;

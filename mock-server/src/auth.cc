@@ -70,6 +70,7 @@ response missing_scope(std::string_view scopes) {
 std::optional<response> rate_limiter::admit(const std::string& token_id, millis now) {
   if (per_minute_ == 0) return std::nullopt;
   constexpr millis minute = 60'000;
+  const std::lock_guard lock(mutex_);
   usage& used = usage_[token_id];
   if (now - used.window_start >= minute) used = {now - now % minute, 0};
   const millis reset_at = used.window_start + minute;

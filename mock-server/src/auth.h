@@ -6,6 +6,7 @@
 #define DTOKEN_MOCK_AUTH_H
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -32,13 +33,16 @@ bool has_any_scope(const token_record& caller, std::string_view scopes);
 // separated by spaces).
 response missing_scope(std::string_view scopes);
 
-// Fixed one-minute windows per token ID.
+// Fixed one-minute windows per token ID. Thread-safe.
 class rate_limiter {
  public:
   explicit rate_limiter(unsigned per_minute = 0) : per_minute_(per_minute) {}
   // Counts a request of `token_id` at `now`: the 429 to answer when over the limit.
   std::optional<response> admit(const std::string& token_id, millis now);
-  void clear() { usage_.clear(); }
+  void clear() {
+    const std::lock_guard lock(mutex_);
+    usage_.clear();
+  }
   [[nodiscard]] unsigned per_minute() const { return per_minute_; }
 
  private:
@@ -47,6 +51,7 @@ class rate_limiter {
     unsigned count = 0;
   };
   unsigned per_minute_;
+  std::mutex mutex_;
   std::map<std::string, usage, std::less<>> usage_;
 };
 

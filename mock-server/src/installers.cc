@@ -76,6 +76,16 @@ void read_agent_options(const api_call& call, installer_order& order,
   }
 }
 
+// Sets the order's version: the path parameter `version_param`, or the latest for -1. The 404
+// to answer for a version the mock does not offer.
+std::optional<response> choose_version(const api_call& call, int version_param,
+                                       installer_order& order) {
+  order.version = version_param < 0 ? latest_version(call)
+                                    : call.params.at(static_cast<std::size_t>(version_param));
+  if (offers_version(call, order.version)) return std::nullopt;
+  return error_response(404, "No installer of version " + printable(order.version));
+}
+
 // The order of an agent download (`version_param`: the path parameter holding the version, or
 // -1 for the latest); or the error to answer.
 std::variant<installer_order, response> read_agent_order(const api_call& call, int version_param) {
@@ -97,11 +107,7 @@ std::variant<installer_order, response> read_agent_order(const api_call& call, i
   }
   read_agent_options(call, order, problems);
   if (!problems.empty()) return constraint_error(problems);
-  order.version = version_param < 0 ? latest_version(call)
-                                    : call.params.at(static_cast<std::size_t>(version_param));
-  if (!offers_version(call, order.version)) {
-    return error_response(404, "No installer of version " + printable(order.version));
-  }
+  if (auto failure = choose_version(call, version_param, order)) return std::move(*failure);
   return order;
 }
 
@@ -238,11 +244,7 @@ std::variant<installer_order, response> read_gateway_order(const api_call& call,
   }
   read_choice(call.query, "arch", order.arch, {"all", "amd64", "s390"}, problems);
   if (!problems.empty()) return constraint_error(problems);
-  order.version = version_param < 0 ? latest_version(call)
-                                    : call.params.at(static_cast<std::size_t>(version_param));
-  if (!offers_version(call, order.version)) {
-    return error_response(404, "No installer of version " + printable(order.version));
-  }
+  if (auto failure = choose_version(call, version_param, order)) return std::move(*failure);
   return order;
 }
 

@@ -101,6 +101,10 @@ std::optional<std::vector<std::string>> match_pattern(std::string_view pattern,
 
 std::span<const route> token_api_routes() { return routes; }
 
+bool reads_only(const route& operation) {
+  return operation.method == "GET" || operation.pattern.ends_with("/lookup");
+}
+
 route_match match_route(std::span<const route> table, std::string_view path,
                         std::string_view method) {
   while (path.ends_with('/')) path.remove_suffix(1);

@@ -20,6 +20,10 @@ struct route {
   handler handle;
 };
 
+// Whether an operation only reads the state (a GET, or a lookup by secret): its handler runs
+// under a shared lock and must not change the store.
+bool reads_only(const route& operation);
+
 // Every operation, in matching order: the first pattern that matches a path wins, and its rows
 // name the methods allowed there.
 std::span<const route> token_api_routes();

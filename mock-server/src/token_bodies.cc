@@ -145,6 +145,12 @@ std::variant<const token_record*, response> find_by_body(const token_store& stor
   return record;
 }
 
+response own_token_error(const char* verb) {
+  std::string message = "You can't ";
+  message.append(verb).append(" the token you're using for authentication of the request.");
+  return error_response(400, message);
+}
+
 const token_record* find_by_id_or_secret(const token_store& store, const std::string& key) {
   const token_record* by_secret = store.find_by_secret(key);
   return by_secret != nullptr ? by_secret : store.find(key);

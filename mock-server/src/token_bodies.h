@@ -63,6 +63,9 @@ std::variant<const token_record*, response> find_by_body(const token_store& stor
                                                          std::string_view body,
                                                          const std::string& not_found);
 
+// 400 "You can't <verb> the token you're using for authentication of the request."
+response own_token_error(const char* verb);
+
 // The record named by a path parameter, which may be its ID or its whole secret (DELETE).
 const token_record* find_by_id_or_secret(const token_store& store, const std::string& key);
 
@@ -74,6 +77,8 @@ const field_set& every_api_token_field();
 // ApiToken fields as bits, bit i for api_token_fields()[i].
 using field_mask = std::uint16_t;
 field_mask mask_of(const field_set& fields);
+// The bits of lastUsedDate and lastUsedIpAddress.
+inline constexpr field_mask last_use_fields = (1U << 7) | (1U << 8);
 // Appends ApiToken (v2) with these fields, in the spec's order, to `out`: written straight, with
 // no JSON tree (a page of a list is 200 of them).
 void append_api_token(std::string& out, const token_record& record, field_mask fields);

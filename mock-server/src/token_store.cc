@@ -106,9 +106,10 @@ token_record* token_store::edit(std::string_view id) {
   return it->second;
 }
 
-void token_store::note_use(std::string_view id, millis when, const std::string& address) {
+void token_store::note_use(std::string_view id, millis when, const std::string& address) const {
   const auto it = by_id_.find(id);
   if (it == by_id_.end()) return;
+  const std::lock_guard uses(*uses_mutex_);
   it->second->last_used = when;
   it->second->last_used_ip = address;
 }

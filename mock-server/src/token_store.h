@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -114,8 +115,13 @@ class token_store {
   token_record* edit(std::string_view id);
   bool erase(std::string_view id);
   // Notes a use of the token (last use, its address) without recording a change: a use alone
-  // is not worth a durable write; it is written with the next change.
-  void note_use(std::string_view id, millis when, const std::string& address);
+  // is not worth a durable write; it is written with the next change. Safe while other threads
+  // only read the store: it takes the lock of the uses, which a reader of last_used and
+  // last_used_ip holds (lock_uses()) while it reads them.
+  void note_use(std::string_view id, millis when, const std::string& address) const;
+  [[nodiscard]] std::unique_lock<std::mutex> lock_uses() const {
+    return std::unique_lock(*uses_mutex_);
+  }
 
   [[nodiscard]] const tenant_tokens& tenant() const { return tenant_; }
   // The tenant tokens, to change them: recorded.
@@ -156,6 +162,8 @@ class token_store {
   std::uint64_t next_sequence_ = 0;
   bool creation_ordered_ = true;
   std::array<std::size_t, 2> counts_{};  // by token_kind
+  // Guards last_used and last_used_ip while the API's lock is shared (see note_use).
+  std::unique_ptr<std::mutex> uses_mutex_ = std::make_unique<std::mutex>();
   tenant_tokens tenant_;
   token_settings settings_;
   change_set changes_;

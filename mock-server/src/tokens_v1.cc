@@ -150,6 +150,8 @@ response list_tokens_v1(api_call& call) {
   auto parsed = read_filter(call.query);
   if (auto* failure = std::get_if<response>(&parsed)) return std::move(*failure);
   const v1_filter& filter = std::get<v1_filter>(parsed);
+  std::unique_lock<std::mutex> uses;
+  if (filter.from || filter.to) uses = call.store.lock_uses();
   json::array values;
   for (const auto& stored : call.store.all()) {
     if (values.size() >= filter.limit) break;
@@ -180,6 +182,7 @@ response create_token_v1(api_call& call) {
 response get_token_v1(api_call& call) {
   const token_record* record = call.store.find(call.params.at(0));
   if (record == nullptr) return error_response(404, "The requested token has not been found.");
+  const auto uses = call.store.lock_uses();
   return json_response(200, token_metadata_v1(*record));
 }
 
@@ -187,8 +190,7 @@ response update_token_v1(api_call& call) {
   const token_record* record = call.store.find(call.params.at(0));
   if (record == nullptr) return error_response(404, "The requested token has not been found.");
   if (record == &call.caller) {
-    return error_response(
-        400, "You can't update the token you're using for authentication of the request.");
+    return own_token_error("update");
   }
   auto parsed = parse_update(call.in.body, "revoked", record->personal_access_token);
   if (auto* failure = std::get_if<response>(&parsed)) return std::move(*failure);
@@ -200,8 +202,7 @@ response delete_token_v1(api_call& call) {
   const token_record* record = find_by_id_or_secret(call.store, call.params.at(0));
   if (record == nullptr) return error_response(404, "The requested token has not been found.");
   if (record == &call.caller) {
-    return error_response(
-        400, "You can't delete the token you're using for authentication of the request.");
+    return own_token_error("delete");
   }
   call.store.erase(std::string(record->id));
   return no_content();
@@ -210,6 +211,7 @@ response delete_token_v1(api_call& call) {
 response lookup_token_v1(api_call& call) {
   auto found = find_by_body(call.store, call.in.body, "The requested token has not been found.");
   if (auto* failure = std::get_if<response>(&found)) return std::move(*failure);
+  const auto uses = call.store.lock_uses();
   return json_response(200, token_metadata_v1(*std::get<const token_record*>(found)));
 }
 

@@ -2,7 +2,8 @@
 // of dtoken-mock, each result checked: its API-tokens client (list, create, get, update, lookup,
 // delete), its ActiveGate-tokens client (list, create, get, revoke) and token enforcement, its
 // settings-objects client reading and changing the token settings, and the SDK's own scope enum
-// (ApiTokenScopesItem) against every token the admin token can list.
+// (ApiTokenScopesItem) against every token the admin token can list; and the deployment client of
+// @dynatrace-sdk/client-classic-environment-v1 (connection info, versions, downloads).
 // Usage: node sdk_client_test.js PATH/TO/dtoken-mock NODE_MODULES_DIR
 "use strict";
 const { spawn } = require("child_process");
@@ -15,9 +16,32 @@ const [binary, modules] = process.argv.slice(2);
 // The SDK's own HTTP client, pointed at the mock with an Api-Token header.
 const { PlatformHttpClient: HttpClient } = require(path.join(modules, "@dynatrace-sdk/http-client"));
 const {
-  AccessTokensApiTokensClient, AccessTokensActiveGateTokensClient,
+  AccessTokensApiTokensClient, AccessTokensActiveGateTokensClient, AccessTokensTenantTokensClient,
   ActiveGatesActiveGateTokensEnforcementClient, SettingsObjectsClient, ApiTokenScopesItem,
 } = require(path.join(modules, "@dynatrace-sdk/client-classic-environment-v2"));
+const { DeploymentClient } = require(path.join(modules, "@dynatrace-sdk/client-classic-environment-v1"));
+
+// The deployment client of @dynatrace-sdk/client-classic-environment-v1: connection info,
+// installer versions, a download that carries the tenant token in force, after a rotation too.
+async function deployment(http) {
+  const deploy = new DeploymentClient(http);
+  const info = await deploy.getAgentInstallerConnectionInfo();
+  assert.equal(info.tenantUUID, "mock00001");
+  assert.match(info.tenantToken, /^[a-z0-9]{20}$/);
+  const versions = await deploy.getAgentInstallerAvailableVersions({ osType: "unix", installerType: "default" });
+  assert.equal(versions.availableVersions.length, 3);
+  const text = async (binary) => (typeof binary.get === "function" ? binary.get("text")
+    : binary instanceof Blob ? binary.text() : Buffer.from(binary).toString());
+  const script = await text(await deploy.downloadLatestAgentInstaller({ osType: "unix", installerType: "default" }));
+  assert.ok(script.startsWith("#!/bin/sh\n"), script.slice(0, 40));
+  assert.ok(script.includes(`DT_TENANT_TOKEN='${info.tenantToken}'`), "the tenant token in force");
+  assert.ok(script.includes(`DT_VERSION='${versions.availableVersions[0]}'`), "the latest version");
+  await new AccessTokensTenantTokensClient(http).startRotation();
+  const rotated = await deploy.getAgentInstallerConnectionInfo();
+  assert.notEqual(rotated.tenantToken, info.tenantToken);
+  const next = await text(await deploy.downloadLatestAgentInstaller({ osType: "unix", installerType: "default" }));
+  assert.ok(next.includes(`DT_TENANT_TOKEN='${rotated.tenantToken}'`), "the rotation reaches the download");
+}
 
 // The ActiveGate-tokens client: list, create, get, revoke.
 async function activeGateTokens(http) {
@@ -142,8 +166,9 @@ async function main() {
     await scopesKnownToTheSdk(tokens);
     await activeGateTokens(http(admin));
     await tokenSettings(http(admin), tokens);
-    console.log("sdk_client_test: ActiveGate tokens, token enforcement, token settings and the SDK's "
-                + "scope enum work through the SDK");
+    await deployment(http(admin));
+    console.log("sdk_client_test: ActiveGate tokens, token enforcement, token settings, the SDK's "
+                + "scope enum and the v1 deployment client work through the SDK");
   } finally {
     server.kill("SIGTERM");
   }
