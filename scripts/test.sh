@@ -6,7 +6,8 @@
 #     and UBSan; then each fuzz target fuzzes for DTOKEN_FUZZ_SECONDS (default 30) seconds;
 #     then fuzz/build.sh builds them as OSS-Fuzz would (tests/fuzz/oss_fuzz_build_test.sh);
 #  3. clang with ASan and UBSan (build/asan): the suite once more;
-#  4. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
+#  4. dtoken-mock built with ThreadSanitizer (build/tsan) under concurrent reads and writes;
+#  5. the README's quick start: scripts/quickstart.sh builds build/release and starts the mock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -31,6 +32,14 @@ bash scripts/build.sh build/asan -DCMAKE_CXX_COMPILER=clang++ -DDTOKEN_SANITIZE=
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure --parallel "$(nproc)" \
   -E '^(readme_test|vectors_readme_examples|consumer_.*)$'
+
+echo "== dtoken-mock under ThreadSanitizer: concurrent reads and writes (tests/mock/race_test.sh)"
+DTOKEN_JOBS=${DTOKEN_JOBS:-$(nproc)}
+cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
+  -DDTOKEN_BUILD_TESTS=OFF -DDTOKEN_BUILD_BENCH=OFF >/dev/null
+cmake --build build/tsan --target dtoken_mock --parallel "$DTOKEN_JOBS"
+bash tests/mock/race_test.sh build/tsan build/gcc/tools/dtoken
 
 echo "== the README's quick start: build/release, dtoken-mock started and stopped"
 bash tests/mock/quickstart_test.sh

@@ -259,7 +259,8 @@ void append_api_token(std::string& out, const token_record& record, field_mask f
   date(5, "creationDate", record.creation);
   date(6, "expirationDate", record.expiration);
   date(7, "lastUsedDate", record.last_used);
-  if (!record.last_used_ip.empty()) text(8, "lastUsedIpAddress", record.last_used_ip);
+  // (The address is read only when wanted: see token_store::note_use.)
+  if (want(8) && !record.last_used_ip.empty()) text(8, "lastUsedIpAddress", record.last_used_ip);
   date(9, "modifiedDate", record.modified);
   if (want(10)) {
     key("scopes");
