@@ -47,7 +47,6 @@ const std::set<std::string, std::less<>> documented_fields = {"id",
   std::abort();
 }
 
-
 struct world {
   millis now = start;
   dtoken::mock::token_api api{options(now)};
@@ -181,8 +180,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The cursor, alone: the next page of the same list.
   const json::value& key = page.at("nextPageKey");
   if (key.is_null()) return 0;
-  const std::string next_target =
-      "/api/v2/apiTokens?nextPageKey=" + dtoken::mock::url_encode(std::string_view(key.as_string()));
+  const std::string next_target = "/api/v2/apiTokens?nextPageKey=" +
+                                  dtoken::mock::url_encode(std::string_view(key.as_string()));
   const dtoken::mock::response next = the.get(next_target, the.admin);
   if (next.status != 200) fail("a nextPageKey the API refuses", next_target, next.body);
   const std::set<std::string> second = check_page(the, next_target, next, page_size);
