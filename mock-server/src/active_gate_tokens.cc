@@ -78,7 +78,9 @@ std::variant<const token_record*, response> find_named(const token_store& store,
   const token_record* found = store.find_by_secret(key, token_kind::active_gate);
   if (found == nullptr) found = store.find(key, token_kind::active_gate);
   if (found != nullptr) return found;
-  if (!key.starts_with("dt0g") || key.find('.') == std::string::npos) {
+  // (An ID is what the library takes for the ID of an ActiveGate token with some secret.)
+  const std::string with_secret = key + "." + std::string(secret_length, 'A');
+  if (!key.starts_with("dt0g") || token_id_of(with_secret) != key) {
     std::string message = printable(key);
     message.append(" is not an ActiveGate token identifier");
     return error_response(
