@@ -46,14 +46,24 @@ std::optional<response> check_network_zone(const api_call& call, unsigned status
   return error_response(status, message, {{"networkZone", "unknown network zone", "QUERY"}});
 }
 
+// The Host the client used, when it is a plain host name or address with a port; else
+// "localhost". (It goes into installer scripts: no quote or other shell text may come through.)
+std::string client_host(const request& in) {
+  const std::string_view host = in.header("Host").value_or("localhost");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     host.find_first_not_of(
+                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                         "0123456789.-:[]") == std::string_view::npos;
+  return plain ? std::string(host) : "localhost";
+}
+
 std::string communication_endpoint(const request& in) {
-  const std::string host(in.header("Host").value_or("localhost"));
-  return (in.secure ? "https://" : "http://") + host + "/communication";
+  return (in.secure ? "https://" : "http://") + client_host(in) + "/communication";
 }
 
 std::string environment_url(const api_call& call) {
-  const std::string host(call.in.header("Host").value_or("localhost"));
-  return (call.in.secure ? "https://" : "http://") + host + "/e/" + call.options.environment_id;
+  return (call.in.secure ? "https://" : "http://") + client_host(call.in) + "/e/" +
+         call.options.environment_id;
 }
 
 std::string latest_version(const api_call& call) {

@@ -151,7 +151,8 @@ std::string shell_script(const installer_order& order, const api_call& call) {
       .append(" installer ")
       .append(order.version)
       .append(": a synthetic one made by dtoken-mock.\n# It installs nothing and exits 0.\n");
-  // (Every value is the mock's own or checked against a fixed alphabet: no quote can occur.)
+  // (Every value is the mock's own or checked against a fixed alphabet, the Host too: no quote
+  // can occur.)
   for (const auto& [name, value] : settings_of(order, call))
     out.append(name + "='" + value + "'\n");
   out.append("echo \"dtoken-mock: a synthetic Dynatrace ")

@@ -163,6 +163,19 @@ TEST_F(deployment_test, bad_parameters_get_clear_errors) {
   EXPECT_EQ(get("agent/processmoduleconfig?revision=1").status, 304U);
 }
 
+TEST_F(deployment_test, a_hostile_host_header_never_reaches_the_script) {
+  request in;
+  in.method = "GET";
+  in.target = "/api/v1/deployment/installer/agent/unix/default/latest";
+  in.headers = {{"Authorization", "Api-Token " + admin}, {"Host", "x';rm -rf ~;'"}};
+  const response out = api.handle(in);
+  ASSERT_EQ(out.status, 200U);
+  EXPECT_EQ(out.body.find("rm -rf"), std::string::npos);
+  EXPECT_NE(out.body.find("DT_ENVIRONMENT_URL='http://localhost/e/mock00001'"), std::string::npos);
+  in.headers.back().second = "[::1]:8080";
+  EXPECT_NE(api.handle(in).body.find("http://[::1]:8080/e/mock00001"), std::string::npos);
+}
+
 TEST_F(deployment_test, the_api_token_parameter_authenticates_a_download) {
   request in;
   in.method = "GET";
