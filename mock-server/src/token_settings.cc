@@ -238,8 +238,13 @@ response create_settings_objects(api_call& call) {
   std::optional<token_settings> accepted;
   for (const json::value& item : body.as_array()) {
     const json::object* object = item.if_object();
-    const json::value* id = object != nullptr ? member(*object, "schemaId") : nullptr;
-    const json::value* target = object != nullptr ? member(*object, "scope") : nullptr;
+    if (object == nullptr) {
+      answers.push_back(object_response(400, "Each item must be a SettingsObjectCreate object"));
+      worst = std::max(worst, 400U);
+      continue;
+    }
+    const json::value* id = member(*object, "schemaId");
+    const json::value* target = member(*object, "scope");
     std::vector<violation> problems;
     if (id == nullptr || !id->is_string() || id->as_string() != schema_id) {
       answers.push_back(object_response(

@@ -116,6 +116,7 @@ TEST_F(settings_test, post_upserts_the_object_and_validate_only_changes_nothing)
   out = call("POST", "/api/v2/settings/objects", R"([{"schemaId":"builtin:x","value":{}}])");
   EXPECT_EQ(out.status, 404U);
   EXPECT_EQ(call("POST", "/api/v2/settings/objects", "{}").status, 400U);
+  EXPECT_EQ(call("POST", "/api/v2/settings/objects", "[7]").status, 400U);
 }
 
 TEST_F(settings_test, the_schema_and_the_effective_value) {
