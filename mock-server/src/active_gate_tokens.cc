@@ -93,18 +93,13 @@ std::variant<const token_record*, response> find_named(const token_store& store,
 
 }  // namespace
 
-// ActiveGateTokenList: pageSize 100 to 3000 (default 100), nextPageKey; in creation order.
+// ActiveGateTokenList: pageSize 100 to 3000 (default 100), nextPageKey (alone); in creation
+// order.
 response list_active_gate_tokens(api_call& call) {
-  query_list query = call.query;
-  std::uint64_t offset = 0;
-  if (const std::string* key = query_value(call.query, "nextPageKey")) {
-    auto position = decode_page_key(*key);
-    if (!position) {
-      return error_response(400, "Invalid nextPageKey", {{"nextPageKey", "is not valid", "QUERY"}});
-    }
-    query = std::move(position->query);
-    offset = position->offset;
-  }
+  auto position = continued_query(call.query);
+  if (auto* failure = std::get_if<response>(&position)) return std::move(*failure);
+  const query_list& query = std::get<page_position>(position).query;
+  const std::uint64_t offset = std::get<page_position>(position).offset;
   std::uint64_t page_size = 100;
   if (const std::string* text = query_value(query, "pageSize")) {
     const auto parsed = parse_page_size(*text, 100, 3000);
@@ -155,7 +150,7 @@ response get_active_gate_token(api_call& call) {
 response delete_active_gate_token(api_call& call) {
   auto found = find_named(call.store, call.params.at(0));
   if (auto* failure = std::get_if<response>(&found)) return std::move(*failure);
-  call.store.erase(std::string(std::get<const token_record*>(found)->id));
+  call.store.erase(std::get<const token_record*>(found)->id);
   return no_content();
 }
 

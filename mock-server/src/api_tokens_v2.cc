@@ -28,24 +28,6 @@ struct list_request {
   std::optional<millis> to;
 };
 
-// The query a page key continues, or the query itself; or the 400 to answer.
-std::variant<page_position, response> effective_query(const query_list& query) {
-  const std::string* page_key = query_value(query, "nextPageKey");
-  if (page_key == nullptr) return page_position{query, 0};
-  for (const auto& [key, value] : query) {
-    if (key != "nextPageKey" && !iequals(key, "api-token")) {
-      return error_response(
-          400, "nextPageKey must be the only query parameter",
-          {{printable(key), "must be omitted together with nextPageKey", "QUERY"}});
-    }
-  }
-  auto position = decode_page_key(*page_key);
-  if (!position) {
-    return error_response(400, "Invalid nextPageKey", {{"nextPageKey", "is not valid", "QUERY"}});
-  }
-  return std::move(*position);
-}
-
 void read_filters(list_request& out, millis now, std::vector<violation>& problems) {
   if (const std::string* text = query_value(out.query, "apiTokenSelector")) {
     if (auto parsed = parse_selector(*text)) {
@@ -90,7 +72,7 @@ void read_shape(list_request& out, std::vector<violation>& problems) {
 }
 
 std::variant<list_request, response> read_list_request(const query_list& query, millis now) {
-  auto position = effective_query(query);
+  auto position = continued_query(query);
   if (auto* failure = std::get_if<response>(&position)) return std::move(*failure);
   list_request out;
   out.query = std::move(std::get<page_position>(position).query);
@@ -319,7 +301,7 @@ response delete_api_token(api_call& call) {
   if (call.caller.personal_access_token && found->owner != call.caller.owner) {
     return error_response(403, "A personal access token can delete only the tokens of its owner.");
   }
-  call.store.erase(std::string(found->id));
+  call.store.erase(found->id);
   return no_content();
 }
 

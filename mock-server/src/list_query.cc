@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "message.h"
+#include "text.h"
 
 namespace dtoken::mock {
 namespace json = boost::json;
@@ -161,6 +162,23 @@ std::optional<page_position> decode_page_key(std::string_view key) {
   auto query = parse_query(std::string_view(q->as_string()));
   if (!query) return std::nullopt;
   return page_position{std::move(*query), static_cast<std::uint64_t>(o->as_int64())};
+}
+
+std::variant<page_position, response> continued_query(const query_list& query) {
+  const std::string* page_key = query_value(query, "nextPageKey");
+  if (page_key == nullptr) return page_position{query, 0};
+  for (const auto& [key, value] : query) {
+    if (key != "nextPageKey" && !iequals(key, "api-token")) {
+      return error_response(
+          400, "nextPageKey must be the only query parameter",
+          {{printable(key), "must be omitted together with nextPageKey", "QUERY"}});
+    }
+  }
+  auto position = decode_page_key(*page_key);
+  if (!position) {
+    return error_response(400, "Invalid nextPageKey", {{"nextPageKey", "is not valid", "QUERY"}});
+  }
+  return std::move(*position);
 }
 
 }  // namespace dtoken::mock

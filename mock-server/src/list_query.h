@@ -11,8 +11,10 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "message.h"
 #include "url.h"
 
 namespace dtoken::mock {
@@ -54,6 +56,10 @@ struct page_position {
 };
 std::string encode_page_key(const query_list& query, std::uint64_t offset);
 std::optional<page_position> decode_page_key(std::string_view key);
+
+// Where a list request starts: the query its nextPageKey continues (which must come alone, the
+// api-token parameter aside), or its own query from the first row; or the 400 to answer.
+std::variant<page_position, response> continued_query(const query_list& query);
 
 }  // namespace dtoken::mock
 

@@ -264,29 +264,21 @@ void raise_file_limit() {
   }
 }
 
-// --token-settings NAME=true|false,...: the properties of builtin:tokens.token-settings. Throws
-// startup_error naming what is wrong and the valid names.
+// --token-settings NAME=true|false,...: the properties of builtin:tokens.token-settings, read
+// as a seed's "tokenSettings" object (which checks the names). Throws startup_error.
 void apply_token_settings(dtoken::mock::token_api& api, const std::string& text) {
-  bool new_format = true;
-  bool pat_enabled = true;
-  std::istringstream items(text);
-  std::string item;
-  while (std::getline(items, item, ',')) {
+  boost::json::object settings;
+  for (const std::string& item : split_list(text)) {
     const std::size_t equals = item.find('=');
-    const std::string name = item.substr(0, equals);
     const std::string value = equals == std::string::npos ? "" : item.substr(equals + 1);
-    bool* target = name == "newDynatraceTokenFormatEnabled" ? &new_format
-                   : name == "patEnabled"                   ? &pat_enabled
-                                                            : nullptr;
-    if (target == nullptr || (value != "true" && value != "false")) {
-      throw startup_error("--token-settings: '" + item +
-                              "' is not NAME=true|false with NAME newDynatraceTokenFormatEnabled "
-                              "or patEnabled",
-                          exit_usage);
+    if (value != "true" && value != "false") {
+      throw startup_error("--token-settings: '" + item + "' is not NAME=true|false", exit_usage);
     }
-    *target = value == "true";
+    settings[item.substr(0, equals)] = value == "true";
   }
-  api.configure_settings(new_format, pat_enabled);
+  if (auto problem = dtoken::mock::seed_token_settings(api, settings)) {
+    throw startup_error("--token-settings: " + *problem, exit_usage);
+  }
 }
 
 // Loads the state file, the seeds and the admin token. Returns the admin token to show (empty

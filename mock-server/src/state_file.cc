@@ -33,9 +33,6 @@ constexpr const char* migrate_from_1 =
     "ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'api';"
     "ALTER TABLE tokens ADD COLUMN ag_type TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE tokens ADD COLUMN seed_token INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TABLE IF NOT EXISTS settings (id INTEGER PRIMARY KEY CHECK (id = 1),"
-    " new_format INTEGER NOT NULL, pat_enabled INTEGER NOT NULL, revision INTEGER NOT NULL,"
-    " created INTEGER NOT NULL, modified INTEGER NOT NULL, author TEXT NOT NULL);"
     "UPDATE meta SET value = 2 WHERE key = 'dtoken-mock-schema';"
     "COMMIT;";
 

@@ -282,7 +282,7 @@ void append_api_token(std::string& out, const token_record& record, field_mask f
 
 std::string api_token_text(const token_record& record) {
   std::string out;
-  append_api_token(out, record, mask_of(every_api_token_field()));
+  append_api_token(out, record, all_api_token_fields);
   return out;
 }
 

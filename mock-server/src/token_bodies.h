@@ -79,6 +79,8 @@ using field_mask = std::uint16_t;
 field_mask mask_of(const field_set& fields);
 // The bits of lastUsedDate and lastUsedIpAddress.
 inline constexpr field_mask last_use_fields = (1U << 7) | (1U << 8);
+// Every ApiToken field.
+inline constexpr field_mask all_api_token_fields = 0xfff;
 // Appends ApiToken (v2) with these fields, in the spec's order, to `out`: written straight, with
 // no JSON tree (a page of a list is 200 of them).
 void append_api_token(std::string& out, const token_record& record, field_mask fields);

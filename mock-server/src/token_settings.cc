@@ -134,9 +134,15 @@ std::optional<response> check_schema_ids(const std::string* ids) {
   return std::nullopt;
 }
 
-// The first page of a one-object list, or the 400 for its query.
-std::variant<json::object, response> one_object_page(const query_list& query,
-                                                     std::string_view default_fields) {
+// The page of a one-object list: its size and the fields asked for.
+struct one_object_page {
+  std::uint64_t size = 100;
+  std::string_view fields;
+};
+
+// The page a list query asks for, or the 400 for it.
+std::variant<one_object_page, response> read_page(const query_list& query,
+                                                  std::string_view default_fields) {
   std::uint64_t page_size = 100;
   if (const std::string* size = query_value(query, "pageSize")) {
     const auto parsed = parse_page_size(*size, 1, 500);
@@ -148,10 +154,7 @@ std::variant<json::object, response> one_object_page(const query_list& query,
     return error_response(400, "Invalid nextPageKey", {{"nextPageKey", "is not valid", "QUERY"}});
   }
   const std::string* text = query_value(query, "fields");
-  const std::string_view wanted = text != nullptr ? std::string_view(*text) : default_fields;
-  field_set fields;
-  for (const std::string_view name : split_criteria(wanted)) fields.emplace(name);
-  return json::object{{"totalCount", 1}, {"pageSize", page_size}, {"fields", json::string(wanted)}};
+  return one_object_page{page_size, text != nullptr ? std::string_view(*text) : default_fields};
 }
 
 }  // namespace
@@ -165,27 +168,26 @@ response list_settings_objects(api_call& call) {
     return constraint_error({{"schemaIds", "schemaIds or scopes is required", "QUERY"}});
   }
   if (auto failure = check_schema_ids(ids)) return std::move(*failure);
-  auto page = one_object_page(call.query, "objectId,value");
+  auto page = read_page(call.query, "objectId,value");
   if (auto* failure = std::get_if<response>(&page)) return std::move(*failure);
-  json::object& list = std::get<json::object>(page);
   field_set fields;
-  for (const std::string_view name : split_criteria(list.at("fields").as_string())) {
+  for (const std::string_view name : split_criteria(std::get<one_object_page>(page).fields)) {
     if (std::find(std::begin(object_fields), std::end(object_fields), name) ==
         std::end(object_fields)) {
       return constraint_error({{"fields", "unknown field " + printable(name), "QUERY"}});
     }
     fields.emplace(name);
   }
-  list.erase("fields");
   bool in_scope = scopes == nullptr;
   if (scopes != nullptr) {
     for (const std::string_view named : split_criteria(*scopes)) in_scope |= named == scope;
   }
   json::array items;
   if (in_scope) items.push_back(object_json(call.store.settings(), fields));
-  list["totalCount"] = items.size();
-  list["items"] = std::move(items);  // (no nextPageKey: there is no next page)
-  return json_response(200, list);
+  // (no nextPageKey: there is no next page)
+  return json_response(200, json::object{{"totalCount", items.size()},
+                                         {"pageSize", std::get<one_object_page>(page).size},
+                                         {"items", std::move(items)}});
 }
 
 response get_settings_object(api_call& call) {
@@ -315,9 +317,8 @@ response list_effective_settings(api_call& call) {
   if (auto failure = check_schema_ids(query_value(call.query, "schemaIds"))) {
     return std::move(*failure);
   }
-  auto page = one_object_page(call.query, "value");
+  auto page = read_page(call.query, "value");
   if (auto* failure = std::get_if<response>(&page)) return std::move(*failure);
-  json::object& list = std::get<json::object>(page);
   const token_settings& settings = call.store.settings();
   json::object item{{"schemaId", schema_id},
                     {"schemaVersion", schema_version},
@@ -328,9 +329,9 @@ response list_effective_settings(api_call& call) {
     item["created"] = settings.created;
     item["modified"] = settings.modified;
   }
-  list.erase("fields");
-  list["items"] = json::array{std::move(item)};
-  return json_response(200, list);
+  return json_response(200, json::object{{"totalCount", 1},
+                                         {"pageSize", std::get<one_object_page>(page).size},
+                                         {"items", json::array{std::move(item)}}});
 }
 
 }  // namespace dtoken::mock

@@ -204,7 +204,7 @@ response delete_token_v1(api_call& call) {
   if (record == &call.caller) {
     return own_token_error("delete");
   }
-  call.store.erase(std::string(record->id));
+  call.store.erase(record->id);
   return no_content();
 }
 

@@ -141,6 +141,8 @@ TEST_F(active_gate_test, list_pages_in_creation_order_and_delete_removes) {
                 .size(),
             150U);
   expect_error(call("GET", "/api/v2/activeGateTokens?nextPageKey=broken"), 400, "nextPageKey");
+  expect_error(call("GET", "/api/v2/activeGateTokens?pageSize=100&nextPageKey=" + key), 400,
+               "nextPageKey must be the only query parameter");
 
   EXPECT_EQ(call("DELETE", "/api/v2/activeGateTokens/" + ids[3]).status, 204U);
   expect_error(call("GET", "/api/v2/activeGateTokens/" + ids[3]), 404, "not found");

@@ -225,6 +225,24 @@ def every_operation(port, admin):
            get(port, f"/api/v1/tokens/{admin[:admin.rfind('.')]}", admin, "DELETE"))
 
 
+def check_installer_and_settings_options(binary):
+    """--token-settings, --installer-versions and --network-zones at start."""
+    directory = tempfile.mkdtemp(prefix="e2e-options-", dir=os.environ.get("DTOKEN_TEST_ARTIFACTS"))
+    process, port, admin, _ = start(binary, directory, "--token-settings", "newDynatraceTokenFormatEnabled=false",
+                                    "--installer-versions", "1.300.1.20250101-000000,1.310.2.20250601-000000",
+                                    "--network-zones", "default,zone-b")
+    status, _, body = get(port, "/api/v2/apiTokens", admin, "POST", b'{"name":"old","scopes":["metrics.read"]}')
+    token = json.loads(body).get("token", "") if status == 201 else ""
+    check("--token-settings: new tokens are old-format", re.fullmatch(r"[A-Za-z0-9_-]{21}", token) is not None, body)
+    status, _, body = get(port, "/api/v1/deployment/installer/agent/unix/default/latest/metainfo", admin)
+    check("--installer-versions: the greatest is the latest",
+          status == 200 and json.loads(body)["latestAgentVersion"] == "1.310.2.20250601-000000", body)
+    status, _, _ = get(port, "/api/v1/deployment/installer/agent/connectioninfo?networkZone=zone-b", admin)
+    check("--network-zones: a configured zone is known", status == 200)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+
+
 def main(binary, record=None):
     if record and os.path.exists(record):
         os.remove(record)  # never leave an older run's answers for the contract test
@@ -368,6 +386,10 @@ def main(binary, record=None):
     check("bad port", bad.returncode == 2, bad.stderr)
     bad = subprocess.run([binary, "--admin-token", "nope", "--port", "0"], capture_output=True, text=True)
     check("bad admin token", bad.returncode == 2, bad.stderr)
+    for wrong in ("patEnabled=maybe", "nosuch=true"):
+        bad = subprocess.run([binary, "--port", "0", "--token-settings", wrong], capture_output=True, text=True)
+        check(f"--token-settings {wrong}", bad.returncode == 2 and "--token-settings" in bad.stderr, bad.stderr)
+    check_installer_and_settings_options(binary)
     if record:
         write_recording(record)
     print(f"e2e_test: {len(failures)} failures")

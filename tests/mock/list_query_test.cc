@@ -111,5 +111,19 @@ TEST(list_query_test, a_page_key_gives_back_its_query_and_offset_without_the_tok
   }
 }
 
+TEST(list_query_test, a_page_key_comes_alone_but_for_the_token) {
+  const std::string key = encode_page_key({{"pageSize", "100"}}, 100);
+  const auto first = continued_query({{"pageSize", "300"}});
+  ASSERT_TRUE(std::holds_alternative<page_position>(first));
+  EXPECT_EQ(std::get<page_position>(first).offset, 0U);
+  const auto next = continued_query({{"nextPageKey", key}, {"Api-Token", "x"}});
+  ASSERT_TRUE(std::holds_alternative<page_position>(next));
+  EXPECT_EQ(std::get<page_position>(next).offset, 100U);
+  EXPECT_EQ(std::get<page_position>(next).query, (query_list{{"pageSize", "100"}}));
+  EXPECT_EQ(std::get<response>(continued_query({{"nextPageKey", key}, {"pageSize", "100"}})).status,
+            400U);
+  EXPECT_EQ(std::get<response>(continued_query({{"nextPageKey", "!"}})).status, 400U);
+}
+
 }  // namespace
 }  // namespace dtoken::mock

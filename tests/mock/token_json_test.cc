@@ -87,6 +87,7 @@ TEST(token_json_test, written_json_is_what_boost_json_serializes) {
 TEST(token_json_test, field_masks_follow_the_field_names) {
   EXPECT_EQ(mask_of({"id", "name"}), 0b11);
   EXPECT_EQ(mask_of(every_api_token_field()), 0xfff);
+  EXPECT_EQ(mask_of(every_api_token_field()), all_api_token_fields);
   EXPECT_EQ(mask_of(default_api_token_fields()), 0b110111);
 }
 
