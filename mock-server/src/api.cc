@@ -1,9 +1,10 @@
 #include "api.h"
 
+#include <algorithm>
 #include <chrono>
 
-#include "dtoken/redact.h"
 #include "dtoken/validate.h"
+#include "masking.h"
 #include "route_table.h"
 #include "scopes.h"
 #include "tenant_token.h"
@@ -14,27 +15,6 @@
 namespace dtoken::mock {
 
 namespace {
-
-// `path` with every token's secret masked (family profile: every real shape), and every segment
-// shaped as an old-format token (21 characters of [A-Za-z0-9_-]) masked whole: DELETE takes a
-// secret in the path.
-std::string without_secrets(std::string_view path) {
-  std::string out;
-  redactor filter(profile::family, redact_mode::mask_secret);
-  const auto append = [](void* context, std::string_view bytes) noexcept {
-    static_cast<std::string*>(context)->append(bytes);
-  };
-  filter.feed(path, append, &out);
-  filter.finish(append, &out);
-  for (std::size_t begin = 0; begin < out.size();) {
-    const std::size_t end = std::min(out.find('/', begin), out.size());
-    if (validate_legacy(std::string_view(out).substr(begin, end - begin)).ok()) {
-      out.replace(begin, end - begin, end - begin, '*');
-    }
-    begin = end + 1;
-  }
-  return out;
-}
 
 response method_not_allowed(const std::string& method, const std::string& allowed) {
   response out = error_response(405, "Method " + printable(method) + " is not allowed here");
@@ -49,11 +29,46 @@ token_api::token_api(api_options options)
   store_.restore_tenant({new_tenant_token(), std::nullopt});
 }
 
-millis token_api::now() const {
+millis token_api::base_now() const {
   if (options_.clock) return options_.clock();
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+millis token_api::now() const {
+  if (frozen_.load()) return frozen_at_.load();
+  return base_now() + clock_offset_.load();
+}
+
+void token_api::set_clock(millis time, bool freeze) {
+  if (freeze) {
+    frozen_at_ = time;
+    frozen_ = true;
+  } else {
+    clock_offset_ = time - base_now();
+    frozen_ = false;
+  }
+}
+
+void token_api::advance_clock(millis by) {
+  if (frozen_.load()) {
+    frozen_at_ += by;
+  } else {
+    clock_offset_ += by;
+  }
+}
+
+void token_api::real_clock() {
+  frozen_ = false;
+  clock_offset_ = 0;
+}
+
+clock_setting token_api::clock() const {
+  clock_setting out;
+  out.offset = clock_offset_.load();
+  if (frozen_.load()) out.frozen_at = frozen_at_.load();
+  return out;
 }
 
 std::string token_api::create_admin_token(const std::string& owner) {
@@ -67,26 +82,69 @@ std::string token_api::create_admin_token(const std::string& owner) {
 
 bool token_api::seed(std::string_view token, const std::string& name, const std::string& owner,
                      const std::vector<std::string>& scopes) {
-  const std::string_view id = token_id_of(token);
-  if (id.empty()) return false;
-  token_record record;
-  record.id = std::string(id);
-  record.name = name;
-  record.owner = owner;
-  if (id.starts_with("dt0g")) {
-    // An ActiveGate token: of an environment ActiveGate, with no scopes.
-    record.kind = token_kind::active_gate;
-    record.active_gate_type = "ENVIRONMENT";
-  } else if (scopes.empty()) {
-    record.scopes = scope_list::every_known();
-  } else if (auto list = scope_list::of(scopes)) {
-    record.scopes = std::move(*list);
-  } else {
-    return false;  // more distinct scope names than the mock can number
+  seed_spec spec;
+  spec.token = std::string(token);
+  spec.name = name;
+  spec.owner = owner;
+  if (!scopes.empty()) spec.scopes = scopes;
+  return !seed(spec).has_value();
+}
+
+std::optional<std::string> token_api::seed(const seed_spec& spec) {
+  auto refused = seed(std::span<const seed_spec>(&spec, 1));
+  if (refused) refused->erase(0, refused->find(": ") + 2);  // (no "seed 0: ")
+  return refused;
+}
+
+std::optional<std::string> token_api::seed(std::span<const seed_spec> batch) {
+  const millis time = now();
+  std::vector<token_record> records;
+  for (const seed_spec& spec : batch) {
+    auto made = seed_record(spec, time);
+    if (auto* problem = std::get_if<std::string>(&made)) {
+      return "seed " + std::to_string(records.size()) + ": " + *problem;
+    }
+    records.push_back(std::move(std::get<token_record>(made)));
   }
-  record.creation = now();
   const std::lock_guard lock(mutex_);
-  if (!store_.add(token, std::move(record))) return false;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::string& id = records[i].id;
+    const bool repeated = std::any_of(records.begin(), records.begin() + static_cast<long>(i),
+                                      [&](const token_record& other) { return other.id == id; });
+    if (repeated || store_.find_any(id) != nullptr ||
+        (started_ && seeded_store_.find_any(id) != nullptr)) {
+      return "seed " + std::to_string(i) + ": a token with the ID " + id + " exists";
+    }
+  }
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    seed_ids_.push_back(records[i].id);
+    if (started_) seeded_store_.add(batch[i].token, records[i]);
+    store_.add(batch[i].token, std::move(records[i]));
+  }
+  seeded_store_.take_changes();
+  const change_set changes = store_.take_changes();
+  if (state_ != nullptr) state_->write(store_, changes);
+  return std::nullopt;
+}
+
+std::vector<token_record> token_api::seeds() const {
+  const std::shared_lock lock(mutex_);
+  const token_store& start = started_ ? seeded_store_ : store_;
+  std::vector<token_record> out;
+  for (const std::string& id : seed_ids_) {
+    if (const token_record* record = start.find_any(id)) out.push_back(*record);
+  }
+  return out;
+}
+
+bool token_api::remove_seed(std::string_view id) {
+  const std::lock_guard lock(mutex_);
+  const auto found = std::find(seed_ids_.begin(), seed_ids_.end(), id);
+  if (found == seed_ids_.end()) return false;
+  seed_ids_.erase(found);
+  seeded_store_.erase(id);
+  seeded_store_.take_changes();
+  store_.erase(id);
   const change_set changes = store_.take_changes();
   if (state_ != nullptr) state_->write(store_, changes);
   return true;
@@ -98,6 +156,10 @@ void token_api::configure_settings(std::optional<bool> new_format,
   token_settings& settings = store_.edit_settings();
   settings.new_format = new_format.value_or(settings.new_format);
   settings.pat_enabled = pat_enabled.value_or(settings.pat_enabled);
+  if (started_) {  // (a seed: part of the start state too)
+    seeded_store_.edit_settings() = settings;
+    seeded_store_.take_changes();
+  }
   const change_set changes = store_.take_changes();
   if (state_ != nullptr) state_->write(store_, changes);
 }
@@ -105,12 +167,15 @@ void token_api::configure_settings(std::optional<bool> new_format,
 void token_api::mark_seeded() {
   const std::lock_guard lock(mutex_);
   seeded_store_ = store_;
+  seeded_store_.take_changes();
+  started_ = true;
 }
 
 void token_api::reset() {
   const std::lock_guard lock(mutex_);
   store_ = seeded_store_;
   limiter_.clear();
+  real_clock();
   if (state_ != nullptr) state_->replace(store_);
 }
 
@@ -125,27 +190,32 @@ void token_api::attach_state(state_file& file) {
   store_.take_changes();
 }
 
-response token_api::handle(const request& incoming, request_record* logged) {
+response token_api::handle(const request& incoming, request_record* logged, effect changes) {
   request_record record;
   record.method = printable(incoming.method);
   // (A DELETE by secret carries the secret in its path: the record masks it.)
-  record.path = printable(without_secrets(split_target(incoming.target).path));
+  record.path = printable(mask_secrets(split_target(incoming.target).path));
   response out;
   try {
-    // Routing, authentication and an operation that only reads run under the shared lock, in
-    // parallel; an operation that changes the state takes the lock exclusively.
-    std::shared_lock shared(mutex_);
-    record.time = now();
-    auto prepared = prepare(incoming, record);
-    if (auto* answer = std::get_if<response>(&prepared)) {
-      out = std::move(*answer);
-    } else if (reads_only(*std::get<prepared_call>(prepared).operation)) {
-      out = run(incoming, std::get<prepared_call>(prepared), record.time);
-    } else {
-      shared.unlock();
+    if (changes == effect::discard) {
       const std::unique_lock exclusive(mutex_);
-      out = run(incoming, std::get<prepared_call>(prepared), record.time);
-      if (auto failure = persist(record.token_id)) out = std::move(*failure);
+      out = answer_on_copy(incoming, record);
+    } else {
+      // Routing, authentication and an operation that only reads run under the shared lock, in
+      // parallel; an operation that changes the state takes the lock exclusively.
+      std::shared_lock shared(mutex_);
+      record.time = now();
+      auto prepared = prepare(incoming, record, changes);
+      if (auto* answer = std::get_if<response>(&prepared)) {
+        out = std::move(*answer);
+      } else if (reads_only(*std::get<prepared_call>(prepared).operation)) {
+        out = run(incoming, std::get<prepared_call>(prepared), record.time);
+      } else {
+        shared.unlock();
+        const std::unique_lock exclusive(mutex_);
+        out = run(incoming, std::get<prepared_call>(prepared), record.time);
+        if (auto failure = persist(record.token_id)) out = std::move(*failure);
+      }
     }
   } catch (const std::exception&) {
     const std::unique_lock exclusive(mutex_);
@@ -155,6 +225,19 @@ response token_api::handle(const request& incoming, request_record* logged) {
   record.status = out.status;
   if (logged != nullptr) *logged = std::move(record);
   return out;
+}
+
+response token_api::answer_on_copy(const request& incoming, request_record& record) {
+  token_store saved = store_;
+  struct restore {
+    token_store& store;
+    token_store& saved;
+    ~restore() { store = std::move(saved); }
+  } guard{store_, saved};
+  record.time = now();
+  auto prepared = prepare(incoming, record, effect::discard);
+  if (auto* answer = std::get_if<response>(&prepared)) return std::move(*answer);
+  return run(incoming, std::get<prepared_call>(prepared), record.time);
 }
 
 std::optional<response> token_api::persist(const std::string& caller_id) {
@@ -172,7 +255,8 @@ std::optional<response> token_api::persist(const std::string& caller_id) {
 }
 
 std::variant<token_api::prepared_call, response> token_api::prepare(const request& in,
-                                                                    request_record& record) {
+                                                                    request_record& record,
+                                                                    effect changes) {
   const target_parts target = split_target(in.target);
   std::optional<query_list> query = parse_query(target.query);
   if (!query) return error_response(400, "The query string is not valid URL encoding");
@@ -202,7 +286,9 @@ std::variant<token_api::prepared_call, response> token_api::prepare(const reques
   if (caller != nullptr) record.token_id = caller->id;
   if (auto refused = refusal(caller, record.time, store_.settings())) return std::move(*refused);
   store_.note_use(caller->id, record.time, in.remote_address);
-  if (auto limited = limiter_.admit(caller->id, record.time)) return std::move(*limited);
+  if (changes == effect::apply) {
+    if (auto limited = limiter_.admit(caller->id, record.time)) return std::move(*limited);
+  }
   const route& operation = *matched.found;
   if (!operation.scope.empty() && !has_any_scope(*caller, operation.scope)) {
     return missing_scope(operation.scope);

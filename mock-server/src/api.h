@@ -8,9 +8,11 @@
 #ifndef DTOKEN_MOCK_API_H
 #define DTOKEN_MOCK_API_H
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -18,6 +20,7 @@
 
 #include "auth.h"
 #include "message.h"
+#include "seeds.h"
 #include "state_file.h"
 #include "token_store.h"
 #include "url.h"
@@ -51,13 +54,26 @@ struct request_record {
   millis time = 0;
 };
 
+// Whether a request's changes stay (a normal request) or are dropped (a fault that delivers the
+// real answer: a fault never changes the state).
+enum class effect : std::uint8_t { apply, discard };
+
+// The test clock (POST /_dtoken/clock): the base clock moved by an offset, or stopped.
+struct clock_setting {
+  millis offset = 0;
+  std::optional<millis> frozen_at;
+};
+
 class token_api {
  public:
   explicit token_api(api_options options = {});
 
   // Handles one request; thread-safe. Never throws: an internal failure is a 500 envelope.
-  // `record` (when given) receives what a log line may say about it.
-  response handle(const request& incoming, request_record* record = nullptr);
+  // `record` (when given) receives what a log line may say about it. With effect::discard the
+  // answer is the real one, made on a copy of the state that is then dropped: no change, no use
+  // noted, no rate-limit count.
+  response handle(const request& incoming, request_record* record = nullptr,
+                  effect changes = effect::apply);
 
   // A new token with every scope, owned by `owner`; returns its full text (shown once).
   std::string create_admin_token(const std::string& owner = "admin");
@@ -66,9 +82,28 @@ class token_api {
   // `token` is not a valid token or its ID exists.
   bool seed(std::string_view token, const std::string& name, const std::string& owner,
             const std::vector<std::string>& scopes = {});
+  // Adds a seed (seeds.h): nullopt, or why it is refused (its ID exists, its type or a scope is
+  // unknown). A seed added after mark_seeded() is also part of the state reset() returns to.
+  std::optional<std::string> seed(const seed_spec& seed);
+  // Adds every seed of `batch`, or none of them: nullopt, or why seed `n` is refused ("seed n:
+  // ...").
+  std::optional<std::string> seed(std::span<const seed_spec> batch);
+  // The seeds still in the start state, in the order they came (admin token included).
+  [[nodiscard]] std::vector<token_record> seeds() const;
+  // Removes a seed from the state and from the start state; false when no seed has this ID.
+  bool remove_seed(std::string_view id);
 
-  // The time now, by the clock of the options.
+  // The time now: the clock of the options (the system clock when none), moved by the test
+  // clock.
   [[nodiscard]] millis now() const;
+  // The test clock: `time` from now on (it keeps running unless `freeze`), moved by `by`, or back
+  // to the base clock.
+  void set_clock(millis time, bool freeze);
+  void advance_clock(millis by);
+  void real_clock();
+  [[nodiscard]] clock_setting clock() const;
+  // The rate limit of the options (requests per minute per token; 0: none).
+  [[nodiscard]] unsigned rate_limit() const { return options_.rate_limit; }
 
   // Sets the token settings (newDynatraceTokenFormatEnabled, patEnabled) as at start: no
   // revision of the settings object, written to the state file when one is attached.
@@ -95,11 +130,15 @@ class token_api {
   };
   // Routes, authenticates and admits a request (the shared lock held; the use of the token is
   // noted under the store's lock of uses): the call to run, or the answer already.
-  std::variant<prepared_call, response> prepare(const request& incoming, request_record& record);
+  std::variant<prepared_call, response> prepare(const request& incoming, request_record& record,
+                                                effect changes);
   // Runs a prepared call's handler (the lock held: shared for an operation that only reads).
   response run(const request& incoming, prepared_call& call, millis now);
   // Writes what the request changed to the state file: the 503 to answer if that fails.
   std::optional<response> persist(const std::string& caller_id);
+  // The answer of effect::discard (the lock held exclusively).
+  response answer_on_copy(const request& incoming, request_record& record);
+  [[nodiscard]] millis base_now() const;
 
   api_options options_;
   // Shared while a request is authenticated and while a handler that only reads runs, so that
@@ -109,6 +148,12 @@ class token_api {
   token_store seeded_store_;
   rate_limiter limiter_;
   state_file* state_ = nullptr;
+  std::vector<std::string> seed_ids_;  // in the order they came
+  bool started_ = false;               // mark_seeded() was called
+  // The test clock: an offset, and the frozen time when frozen_ is set (read on every request).
+  std::atomic<millis> clock_offset_{0};
+  std::atomic<millis> frozen_at_{0};
+  std::atomic<bool> frozen_{false};
 };
 
 }  // namespace dtoken::mock

@@ -3,8 +3,11 @@
 #include <openssl/crypto.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <variant>
 
+#include "dtoken/validate.h"
+#include "masking.h"
 #include "text.h"
 #include "url.h"
 
@@ -17,85 +20,24 @@ response envelope(unsigned status, const std::string& message) {
   return error_response(status, message);
 }
 
-json::object record_json(const request_record& record) {
-  return {
-      {"time", format_date(record.time)},
-      {"method", record.method},
-      {"path", record.path},
-      {"token_id", record.token_id.empty() ? json::value(nullptr) : json::value(record.token_id)},
-      {"status", record.status}};
+std::optional<json::value> parse_body(const request& incoming) {
+  boost::system::error_code failure;
+  json::value body = json::parse(incoming.body, failure);
+  if (failure) return std::nullopt;
+  return body;
 }
 
-json::object rule_json(const fault_rule& rule) {
-  return {{"id", rule.id},
-          {"method", rule.method},
-          {"path", rule.path},
-          {"status", rule.status},
-          {"latency_ms", rule.latency_ms},
-          {"jitter_ms", rule.jitter_ms},
-          {"drop", rule.drop},
-          {"retry_after", rule.retry_after},
-          {"count", rule.count},
-          {"share", rule.share},
-          {"seed", rule.seed},
-          {"applied", rule.applied}};
-}
-
-// A fault rule from its JSON, or a message saying what is wrong.
-std::variant<fault_rule, std::string> parse_rule(const json::object& body) {
-  fault_rule rule;
-  for (const auto& member : body) {
-    // (Named, not a structured binding: clang 14 cannot capture those in the lambda below.)
-    const std::string_view key = member.key();
-    const json::value& value = member.value();
-    const auto number = [&](auto& field, std::int64_t low, std::int64_t high) {
-      if (!value.is_int64() || value.as_int64() < low || value.as_int64() > high) return false;
-      field = static_cast<std::remove_reference_t<decltype(field)>>(value.as_int64());
-      return true;
-    };
-    bool ok = true;
-    if (key == "method" && value.is_string()) {
-      rule.method = std::string(value.as_string());
-    } else if (key == "path" && value.is_string()) {
-      rule.path = std::string(value.as_string());
-    } else if (key == "status") {
-      ok = number(rule.status, 400, 599);
-    } else if (key == "latency_ms") {
-      ok = number(rule.latency_ms, 0, 60'000);
-    } else if (key == "jitter_ms") {
-      ok = number(rule.jitter_ms, 0, 60'000);
-    } else if (key == "retry_after") {
-      ok = number(rule.retry_after, 0, 86'400);
-    } else if (key == "count") {
-      ok = number(rule.count, 0, INT64_MAX);
-    } else if (key == "seed") {
-      ok = number(rule.seed, 0, INT64_MAX);
-    } else if (key == "drop" && value.is_bool()) {
-      rule.drop = value.as_bool();
-    } else if (key == "share" && value.is_number()) {
-      rule.share = value.to_number<double>();
-      ok = rule.share >= 0 && rule.share <= 1;
-    } else {
-      ok = false;
-    }
-    if (!ok) return "fault rule: bad or unknown field '" + std::string(key) + "'";
-  }
-  if (rule.status == 0 && rule.latency_ms == 0 && rule.jitter_ms == 0 && !rule.drop) {
-    return std::string("fault rule: give status, latency_ms, jitter_ms or drop");
-  }
-  rule.random.seed(rule.seed);
-  return rule;
-}
-
-}  // namespace
-
-std::optional<std::string> seed_token_settings(token_api& api, const json::value& value) {
-  if (!value.is_object()) return std::string("tokenSettings must be an object");
+// {"newDynatraceTokenFormatEnabled": bool, "patEnabled": bool} read, not applied.
+struct settings_change {
   std::optional<bool> new_format;
   std::optional<bool> pat_enabled;
+};
+std::variant<settings_change, std::string> read_token_settings(const json::value& value) {
+  if (!value.is_object()) return std::string("tokenSettings must be an object");
+  settings_change out;
   for (const auto& [key, item] : value.as_object()) {
-    std::optional<bool>* target = key == "newDynatraceTokenFormatEnabled" ? &new_format
-                                  : key == "patEnabled"                   ? &pat_enabled
+    std::optional<bool>* target = key == "newDynatraceTokenFormatEnabled" ? &out.new_format
+                                  : key == "patEnabled"                   ? &out.pat_enabled
                                                                           : nullptr;
     if (target == nullptr || !item.is_bool()) {
       return "tokenSettings: '" + printable(key) +
@@ -103,7 +45,77 @@ std::optional<std::string> seed_token_settings(token_api& api, const json::value
     }
     *target = item.as_bool();
   }
-  api.configure_settings(new_format, pat_enabled);
+  return out;
+}
+
+json::object seed_json(const token_record& record) {
+  const auto date = [](const std::optional<millis>& when) {
+    return when ? json::value(format_date(*when)) : json::value(nullptr);
+  };
+  json::array scopes;
+  for (const std::string_view scope : record.scopes) scopes.emplace_back(scope);
+  return {{"id", record.id},
+          {"family", record.kind == token_kind::active_gate ? "activeGateToken" : "apiToken"},
+          {"oldFormat", record.old_format},
+          {"name", record.name},
+          {"owner", record.owner},
+          {"scopes", std::move(scopes)},
+          {"enabled", record.enabled},
+          {"personalAccessToken", record.personal_access_token},
+          {"creationDate", format_date(record.creation)},
+          {"expirationDate", date(record.expiration)},
+          {"lastUsedDate", date(record.last_used)}};
+}
+
+json::object clock_json(const token_api& api) {
+  const clock_setting setting = api.clock();
+  return {{"now", format_date(api.now())},
+          {"offset_ms", setting.offset},
+          {"frozen", setting.frozen_at.has_value()}};
+}
+
+// "25h", "90m", "1d", "30s", "1500ms", optionally negative: milliseconds.
+std::optional<millis> parse_duration(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  if (negative) text.remove_prefix(1);
+  std::size_t digits = 0;
+  while (digits < text.size() && digits < 12 && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  const millis amount = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  const millis scale = unit == "ms"  ? 1
+                       : unit == "s" ? 1000
+                       : unit == "m" ? 60'000
+                       : unit == "h" ? 3'600'000
+                       : unit == "d" ? 86'400'000
+                                     : 0;
+  if (scale == 0) return std::nullopt;
+  return (negative ? -amount : amount) * scale;
+}
+
+json::value fault_note(const fault_hit& hit, const std::optional<mutation_note>& mutation) {
+  json::object note{{"rule", hit.rule.id},
+                    {"kind", to_string(hit.rule.kind)},
+                    {"index", hit.index},
+                    {"seed", hit.seed},
+                    {"delay_ms", hit.delay}};
+  if (hit.rule.kind == fault_kind::mutate) {
+    note["mutation"] = mutation ? json::value(json::object{{"kind", to_string(mutation->kind)},
+                                                           {"pointer", mutation->pointer}})
+                                : json::value(nullptr);
+  }
+  return note;
+}
+
+}  // namespace
+
+std::optional<std::string> seed_token_settings(token_api& api, const json::value& value) {
+  auto read = read_token_settings(value);
+  if (auto* problem = std::get_if<std::string>(&read)) return std::move(*problem);
+  const auto& change = std::get<settings_change>(read);
+  api.configure_settings(change.new_format, change.pat_enabled);
   return std::nullopt;
 }
 
@@ -112,75 +124,56 @@ mock_service::mock_service(token_api& api, std::string control_key)
 
 response mock_service::handle(const request& incoming, request_record* record) {
   const std::string_view path = split_target(incoming.target).path;
-  if (path.starts_with("/_dtoken/")) {
-    response out = path == "/_dtoken/health" ? json_response(200, json::object{{"status", "ready"}})
-                                             : control(incoming, path.substr(9));
-    if (record != nullptr)
-      *record = {printable(incoming.method), printable(path), {}, out.status, api_.now()};
-    return out;
-  }
-
   request_record entry;
-  std::optional<response> injected = fault(incoming);
   response out;
-  if (injected) out = *injected;
-  // A latency fault delays the real answer; an error or a drop answers without touching state.
-  if (!injected || (!injected->drop && injected->status == 0)) {
-    const millis delay = injected ? injected->delay : 0;
-    out = api_.handle(incoming, &entry);
-    out.delay = delay;
+  if (path.starts_with("/_dtoken/")) {
+    out = path == "/_dtoken/health" ? json_response(200, json::object{{"status", "ready"}})
+                                    : control(incoming, path.substr(9));
+    entry = {printable(incoming.method), printable(path), {}, out.status, api_.now()};
   } else {
-    // (recorded like a handled request: the whole path, the time; no token ID, as the token was
-    // never looked at)
-    entry.method = printable(incoming.method);
-    entry.path = printable(path);
-    entry.status = out.drop ? 0 : out.status;
-    entry.time = api_.now();
-  }
-  {
-    const std::lock_guard lock(mutex_);
-    journal_.push_back(entry);
-    if (journal_.size() > journal_limit) journal_.pop_front();
+    out = serve(incoming, entry);
   }
   if (record != nullptr) *record = std::move(entry);
   return out;
 }
 
-std::optional<response> mock_service::fault(const request& incoming) {
-  const std::lock_guard lock(mutex_);
-  const std::string path =
-      locate_api(split_target(incoming.target).path).value_or(api_location{}).path;
-  for (fault_rule& rule : faults_) {
-    if (!rule.method.empty() && rule.method != incoming.method) continue;
-    if (!path.starts_with(rule.path)) continue;
-    if (rule.count != 0 && rule.applied >= rule.count) continue;
-    if (rule.share < 1.0 &&
-        std::uniform_real_distribution<double>(0, 1)(rule.random) >= rule.share) {
-      continue;
-    }
-    ++rule.applied;
-    response out;
-    out.status = 0;
-    if (rule.status != 0) {
-      out = envelope(rule.status, rule.status == 429 ? "Too many requests (an injected fault)"
-                                                     : "An injected fault");
-      if (rule.status == 429) {
-        // X-RateLimit-Reset is a time in microseconds: when Retry-After ends.
-        const millis reset = api_.now() + static_cast<millis>(rule.retry_after) * 1000;
-        out.headers = {{"Retry-After", std::to_string(rule.retry_after)},
-                       {"X-RateLimit-Limit", "0"},
-                       {"X-RateLimit-Remaining", "0"},
-                       {"X-RateLimit-Reset", std::to_string(reset * 1000)}};
-      }
-    }
-    out.drop = rule.drop;
-    out.delay = rule.latency_ms;
-    if (rule.jitter_ms > 0) {
-      out.delay += std::uniform_int_distribution<millis>(0, rule.jitter_ms)(rule.random);
-    }
-    return out;
+response mock_service::serve(const request& incoming, request_record& record) {
+  const auto started = std::chrono::steady_clock::now();
+  const target_parts target = split_target(incoming.target);
+  const query_list query = parse_query(target.query).value_or(query_list{});
+  const std::string api_path = locate_api(target.path).value_or(api_location{}).path;
+  const auto presented = presented_token(incoming, query);
+  const auto* credential = std::get_if<std::string>(&presented);
+  const std::string_view token_id =
+      credential != nullptr ? token_id_of(*credential, profile::family) : std::string_view{};
+  const std::optional<fault_hit> hit =
+      faults_.pick({incoming.method, api_path, &query, token_id, incoming.body});
+
+  response out;
+  json::value note = nullptr;
+  if (!hit) {
+    out = api_.handle(incoming, &record);
+  } else if (delivers_real_answer(hit->rule.kind)) {
+    out = api_.handle(incoming, &record, effect::discard);
+    note = fault_note(*hit, alter_answer(*hit, out));
+  } else {
+    out = fault_answer(*hit, api_.rate_limit(), api_.now());
+    record = {printable(incoming.method), printable(mask_secrets(target.path)),
+              std::string(token_id), out.status, api_.now()};
+    note = fault_note(*hit, std::nullopt);
   }
-  return std::nullopt;
+  journal_entry entry = make_journal_entry(incoming, record, out);
+  entry.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+          .count() +
+      static_cast<double>(out.delay);
+  entry.fault = std::move(note);
+  journal_.add(std::move(entry));
+  if (out.fault != wire_fault::none && out.fault != wire_fault::slow_body &&
+      out.fault != wire_fault::truncated) {
+    record.status = 0;
+  }
+  return out;
 }
 
 response mock_service::control(const request& incoming, std::string_view path) {
@@ -192,114 +185,156 @@ response mock_service::control(const request& incoming, std::string_view path) {
   const std::optional<query_list> query = parse_query(split_target(incoming.target).query);
   if (!query) return envelope(400, "The query string is not valid URL encoding");
   if (path == "reset") return control_reset(incoming);
-  if (path == "seeds") return control_seeds(incoming);
-  if (path == "journal") return control_journal(incoming, *query);
+  if (path == "seeds" || path.starts_with("seeds/")) return control_seeds(incoming, path);
+  if (path == "journal" || path == "journal/count") {
+    return control_journal(incoming, path, *query);
+  }
   if (path == "faults" || path.starts_with("faults/")) return control_faults(incoming, path);
-  return envelope(404, "No control endpoint /_dtoken/" + printable(path));
+  if (path == "clock") return control_clock(incoming);
+  return envelope(404, "No control endpoint /_dtoken/" + printable(path) +
+                           " (reset, seeds, journal, journal/count, faults, clock, health)");
 }
 
 response mock_service::control_reset(const request& incoming) {
   if (incoming.method != "POST") return envelope(405, "Use POST");
   api_.reset();
-  const std::lock_guard lock(mutex_);
   journal_.clear();
   faults_.clear();
   return json_response(200, json::object{{"reset", true}});
 }
 
-response mock_service::control_seeds(const request& incoming) {
-  if (incoming.method != "POST") return envelope(405, "Use POST");
-  boost::system::error_code failure;
-  const json::value body = json::parse(incoming.body, failure);
-  if (failure) return envelope(400, "The body is not JSON");
-  const json::array list = body.is_array() ? body.as_array() : json::array{body};
-  std::size_t added = 0;
-  for (const json::value& item : list) {
-    const json::object* seed = item.if_object();
-    if (const json::value* settings =
-            seed != nullptr ? seed->if_contains("tokenSettings") : nullptr) {
-      if (auto problem = seed_token_settings(api_, *settings)) return envelope(400, *problem);
-      if (!seed->contains("token")) continue;
+response mock_service::control_seeds(const request& incoming, std::string_view path) {
+  if (path != "seeds") {
+    if (incoming.method != "DELETE") return envelope(405, "Use DELETE");
+    const std::optional<std::string> id = url_decode(path.substr(6));
+    if (!id || !api_.remove_seed(*id)) {
+      return envelope(404, "No seed " + printable(id.value_or("")));
     }
-    const json::value* token = seed != nullptr ? seed->if_contains("token") : nullptr;
-    if (token == nullptr || !token->is_string()) {
-      return envelope(400, "Each seed needs a token (or tokenSettings)");
-    }
-    const auto text = [&](const char* name, const char* fallback) {
-      const json::value* value = seed->if_contains(name);
-      return value != nullptr && value->is_string() ? std::string(value->as_string())
-                                                    : std::string(fallback);
-    };
-    std::vector<std::string> scopes;
-    if (const json::value* given = seed->if_contains("scopes");
-        given != nullptr && given->is_array()) {
-      for (const json::value& scope : given->as_array()) {
-        if (scope.is_string()) scopes.emplace_back(scope.as_string());
-      }
-    }
-    if (!api_.seed(std::string(token->as_string()), text("name", "seeded token"),
-                   text("owner", "admin"), scopes)) {
-      return envelope(400,
-                      "Seed " + std::to_string(added) + " is not a valid token, or its ID exists");
-    }
-    ++added;
+    return json_response(200, json::object{{"deleted", true}});
   }
-  api_.mark_seeded();
-  return json_response(201, json::object{{"added", added}});
+  if (incoming.method == "GET") {
+    json::array list;
+    for (const token_record& record : api_.seeds()) list.push_back(seed_json(record));
+    return json_response(200, json::object{{"seeds", std::move(list)}});
+  }
+  if (incoming.method != "POST") return envelope(405, "Use GET or POST");
+  return add_seeds(incoming);
 }
 
-response mock_service::control_journal(const request& incoming, const query_list& filters) {
-  const std::lock_guard lock(mutex_);
-  if (incoming.method == "DELETE") {
+// Every seed is read and checked before any is added: a refused batch changes nothing.
+response mock_service::add_seeds(const request& incoming) {
+  const std::optional<json::value> body = parse_body(incoming);
+  if (!body) return envelope(400, "The body is not JSON");
+  const json::array list = body->is_array() ? body->as_array() : json::array{*body};
+  std::vector<seed_spec> seeds;
+  std::vector<settings_change> settings;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string where = "seed " + std::to_string(i) + ": ";
+    const json::object* seed = list[i].if_object();
+    if (seed == nullptr) return envelope(400, where + "is not a JSON object");
+    if (const json::value* given = seed->if_contains("tokenSettings")) {
+      auto read = read_token_settings(*given);
+      if (auto* problem = std::get_if<std::string>(&read)) return envelope(400, where + *problem);
+      settings.push_back(std::get<settings_change>(read));
+      if (seed->size() == 1) continue;
+    }
+    auto read = read_seed(*seed, api_.now());
+    if (auto* problem = std::get_if<std::string>(&read)) return envelope(400, where + *problem);
+    seeds.push_back(std::move(std::get<seed_spec>(read)));
+  }
+  if (auto problem = api_.seed(std::span<const seed_spec>(seeds))) return envelope(400, *problem);
+  for (const settings_change& change : settings) {
+    api_.configure_settings(change.new_format, change.pat_enabled);
+  }
+  return json_response(201, json::object{{"added", seeds.size()}});
+}
+
+response mock_service::control_journal(const request& incoming, std::string_view path,
+                                       const query_list& query) {
+  if (incoming.method == "DELETE" && path == "journal") {
     journal_.clear();
     return json_response(200, json::object{{"cleared", true}});
   }
-  if (incoming.method != "GET") return envelope(405, "Use GET or DELETE");
-  // Filters (percent-decoded): method, path (substring), status, token_id; all must hold.
-  json::array entries;
-  for (const request_record& entry : journal_) {
-    bool keep = true;
-    for (const auto& [name, value] : filters) {
-      if (name == "method") keep = keep && entry.method == value;
-      if (name == "path") keep = keep && entry.path.find(value) != std::string::npos;
-      if (name == "status") keep = keep && std::to_string(entry.status) == value;
-      if (name == "token_id") keep = keep && entry.token_id == value;
-    }
-    if (keep) entries.push_back(record_json(entry));
+  if (incoming.method != "GET")
+    return envelope(405, path == "journal" ? "Use GET or DELETE" : "Use GET");
+  auto filter = read_journal_filter(query);
+  if (auto* problem = std::get_if<std::string>(&filter)) return envelope(400, *problem);
+  if (path == "journal/count") {
+    return json_response(200,
+                         json::object{{"count", journal_.count(std::get<journal_filter>(filter))}});
   }
-  return json_response(200, json::object{{"entries", std::move(entries)}});
+  return json_response(
+      200, json::object{{"entries", journal_.select(std::get<journal_filter>(filter))}});
 }
 
 response mock_service::control_faults(const request& incoming, std::string_view path) {
-  const std::lock_guard lock(mutex_);
   const std::string& method = incoming.method;
   if (path != "faults") {
     if (method != "DELETE") return envelope(405, "Use DELETE");
     const std::string id(path.substr(7));
-    const auto before = faults_.size();
-    std::erase_if(faults_, [&](const fault_rule& rule) { return std::to_string(rule.id) == id; });
-    return before == faults_.size() ? envelope(404, "No fault rule " + printable(id))
-                                    : json_response(200, json::object{{"deleted", true}});
+    char* end = nullptr;
+    const unsigned long long number = std::strtoull(id.c_str(), &end, 10);
+    if (id.empty() || *end != '\0' || !faults_.erase(number)) {
+      return envelope(404, "No fault rule " + printable(id));
+    }
+    return json_response(200, json::object{{"deleted", true}});
   }
-  if (method == "GET") {
-    json::array rules;
-    for (const fault_rule& rule : faults_) rules.push_back(rule_json(rule));
-    return json_response(200, json::object{{"faults", std::move(rules)}});
-  }
+  if (method == "GET") return json_response(200, json::object{{"faults", faults_.list()}});
   if (method == "DELETE") {
     faults_.clear();
     return json_response(200, json::object{{"deleted", true}});
   }
   if (method != "POST") return envelope(405, "Use GET, POST or DELETE");
-  boost::system::error_code failure;
-  const json::value body = json::parse(incoming.body, failure);
-  if (failure || !body.is_object()) return envelope(400, "The body is not a JSON object");
-  auto parsed = parse_rule(body.as_object());
+  const std::optional<json::value> body = parse_body(incoming);
+  if (!body || !body->is_object()) return envelope(400, "The body is not a JSON object");
+  auto parsed = read_fault_rule(body->as_object());
   if (auto* message = std::get_if<std::string>(&parsed)) return envelope(400, *message);
-  fault_rule rule = std::move(std::get<fault_rule>(parsed));
-  rule.id = next_fault_id_++;
-  faults_.push_back(std::move(rule));
-  return json_response(201, rule_json(faults_.back()));
+  fault_rule& rule = std::get<fault_rule>(parsed);
+  rule.id = faults_.add(rule);
+  return json_response(201, to_json(rule));
+}
+
+response mock_service::control_clock(const request& incoming) {
+  if (incoming.method == "GET") return json_response(200, clock_json(api_));
+  if (incoming.method == "DELETE") {
+    api_.real_clock();
+    return json_response(200, clock_json(api_));
+  }
+  if (incoming.method != "POST") return envelope(405, "Use GET, POST or DELETE");
+  const std::optional<json::value> body = parse_body(incoming);
+  const json::object* object = body ? body->if_object() : nullptr;
+  if (object == nullptr) return envelope(400, "The body is not a JSON object");
+  std::optional<millis> time;
+  std::optional<millis> advance;
+  bool freeze = false;
+  for (const auto& [key, value] : *object) {
+    if (key == "time" && value.is_string()) {
+      time = parse_time(std::string_view(value.as_string()), api_.now());
+      if (!time) return envelope(400, "clock: 'time' is not a date (ISO 8601, or now+1d)");
+    } else if (key == "advance" && value.is_string()) {
+      advance = parse_duration(std::string_view(value.as_string()));
+      if (!advance)
+        return envelope(400, "clock: 'advance' is not a duration (25h, 90m, 1d, 30s, 500ms)");
+    } else if (key == "advance_ms" && value.is_int64()) {
+      advance = value.as_int64();
+    } else if (key == "freeze" && value.is_bool()) {
+      freeze = value.as_bool();
+    } else {
+      return envelope(400, "clock: '" + printable(key) +
+                               "' is not time (a string), advance (a string), advance_ms (a "
+                               "number) or freeze (a boolean)");
+    }
+  }
+  if (time.has_value() == advance.has_value()) {
+    return envelope(400, "clock: give time or advance (or advance_ms), one of them");
+  }
+  if (time) {
+    api_.set_clock(*time, freeze);
+  } else {
+    if (freeze) api_.set_clock(api_.now(), true);
+    api_.advance_clock(*advance);
+  }
+  return json_response(200, clock_json(api_));
 }
 
 }  // namespace dtoken::mock

@@ -1,5 +1,8 @@
 #include "http_codec.h"
 
+#include <random>
+#include <sstream>
+
 namespace dtoken::mock {
 
 namespace beast = boost::beast;
@@ -81,11 +84,46 @@ std::vector<http_response> serve_bytes(mock_service& service, std::string_view b
       return answers;
     }
     response answer = service.handle(to_request(incoming, "127.0.0.1"));
-    if (answer.drop) return answers;
+    if (answer.fault != wire_fault::none) return answers;  // (the wire faults: server.cc)
     answers.push_back(to_http(std::move(answer), incoming.version(), incoming.keep_alive()));
     if (!incoming.keep_alive()) return answers;
   }
   return answers;
+}
+
+std::string wire_fault_bytes(const response& answer, unsigned version) {
+  switch (answer.fault) {
+    case wire_fault::malformed_chunk:
+      return "HTTP/1.1 " + std::to_string(answer.status) +
+             " OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "ZZ\r\n{\"broken\r\n";
+    case wire_fault::random_bytes: {
+      std::mt19937_64 random(answer.fault_seed);
+      std::string out(answer.fault_bytes, '\0');
+      for (char& c : out) c = static_cast<char>(random() & 0xffU);
+      return out;
+    }
+    case wire_fault::truncated:
+    case wire_fault::slow_body: {
+      response whole = answer;
+      whole.fault = wire_fault::none;
+      std::ostringstream text;
+      text << to_http(std::move(whole), version, false);
+      std::string out = text.str();
+      if (answer.fault == wire_fault::slow_body) return out;
+      // The head says the whole length; half the body follows (an empty body claims 16 bytes).
+      const std::size_t head = out.find("\r\n\r\n") + 4;
+      if (answer.body.empty()) {
+        const std::size_t length = out.find("Content-Length: 0\r\n");
+        if (length < head) out.replace(length, 17, "Content-Length: 16");
+        return out;
+      }
+      out.resize(head + answer.body.size() / 2);
+      return out;
+    }
+    default:
+      return {};
+  }
 }
 
 }  // namespace dtoken::mock

@@ -25,6 +25,10 @@ void configure(boost::beast::http::request_parser<boost::beast::http::string_bod
 request to_request(const http_request& incoming, std::string remote_address);
 http_response to_http(response answer, unsigned version, bool keep_alive);
 
+// The bytes a wire fault sends (message.h's wire_fault: malformed_chunk, random_bytes, truncated,
+// slow_body; empty for the others): after them the connection closes.
+std::string wire_fault_bytes(const response& answer, unsigned version);
+
 // The answer to a request that could not be parsed (400, 413 or 431, by the error), as an error
 // envelope; the connection closes after it.
 http_response parse_error_response(boost::beast::error_code error);

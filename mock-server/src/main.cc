@@ -46,8 +46,28 @@ constexpr const char* usage =
     "Exit codes: 0 stopped by a signal, 2 usage error (a bad option, token or seed file), 3 the\n"
     "port could not be bound or the port file written.\n";
 
+// A seed of a JSON line: nullopt for a line that only sets tokenSettings. Throws
+// std::runtime_error with what is wrong.
+std::optional<dtoken::mock::seed_spec> read_json_seed(dtoken::mock::token_api& api,
+                                                      const std::string& line) {
+  boost::system::error_code failure;
+  const boost::json::value value = boost::json::parse(line, failure);
+  if (failure || !value.is_object()) throw std::runtime_error("not a JSON object");
+  const boost::json::object& object = value.as_object();
+  if (const auto* settings = object.if_contains("tokenSettings")) {
+    if (auto problem = dtoken::mock::seed_token_settings(api, *settings)) {
+      throw std::runtime_error(*problem);
+    }
+    if (object.size() == 1) return std::nullopt;
+  }
+  auto read = dtoken::mock::read_seed(object, api.now());
+  if (auto* problem = std::get_if<std::string>(&read)) throw std::runtime_error(*problem);
+  return std::get<dtoken::mock::seed_spec>(std::move(read));
+}
+
 // Seeds the tokens of `path`: one per line, as `dtoken generate` writes them (text, csv or
-// jsonl; a JSON line may also give name, owner and scopes). Throws std::runtime_error.
+// jsonl; a JSON line may also give the fields of a seed, seeds.h). Checked as POST
+// /_dtoken/seeds checks them. Throws std::runtime_error.
 std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bool restored) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read seed file " + path);
@@ -57,54 +77,26 @@ std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bo
   while (std::getline(in, line)) {
     ++number;
     if (line.empty() || line.front() == '#') continue;
-    std::string token;
-    std::string name = "seeded token";
-    std::string owner = "admin";
-    std::vector<std::string> scopes;
-    if (line.front() == '{') {
-      boost::system::error_code failure;
-      const boost::json::value value = boost::json::parse(line, failure);
-      const auto* object = !failure && value.is_object() ? &value.as_object() : nullptr;
-      const auto text = [&](const char* key) -> const boost::json::string* {
-        const auto* member = object != nullptr ? object->if_contains(key) : nullptr;
-        return member != nullptr && member->is_string() ? &member->as_string() : nullptr;
-      };
-      if (const auto* settings =
-              object != nullptr ? object->if_contains("tokenSettings") : nullptr) {
-        if (auto problem = dtoken::mock::seed_token_settings(api, *settings)) {
-          throw std::runtime_error(path + ":" + std::to_string(number) + ": " + *problem);
-        }
-        if (!object->contains("token")) continue;
-      }
-      if (text("token") != nullptr) token = std::string(*text("token"));
-      if (text("name") != nullptr) name = std::string(*text("name"));
-      if (text("owner") != nullptr) owner = std::string(*text("owner"));
-      if (const auto* list = object != nullptr ? object->if_contains("scopes") : nullptr;
-          list != nullptr && list->is_array()) {
-        for (const auto& scope : list->as_array()) {
-          if (scope.is_string()) scopes.emplace_back(scope.as_string());
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    dtoken::mock::seed_spec seed;
+    try {
+      if (line.front() == '{') {
+        auto read = read_json_seed(api, line);
+        if (!read) continue;
+        seed = std::move(*read);
+      } else {
+        seed.token = dtoken::mock::token_of_line(line);
+        if (seed.token.empty() && number == 1 && line.find("token") != std::string::npos) {
+          continue;  // a CSV header
         }
       }
-    } else {
-      // text or csv: the first field that is a token
-      std::size_t at = 0;
-      while (at <= line.size()) {
-        const std::size_t comma = std::min(line.find(',', at), line.size());
-        const std::string field = line.substr(at, comma - at);
-        if (dtoken::is_valid(field, dtoken::profile::family)) {
-          token = field;
-          break;
-        }
-        at = comma + 1;
-      }
-      if (token.empty() && number == 1 && line.find("token") != std::string::npos) continue;
-    }
-    if (!dtoken::is_valid(token, dtoken::profile::family)) {
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": not a valid token");
+    } catch (const std::runtime_error& failure) {
+      throw std::runtime_error(where + failure.what());
     }
     // A token the restored state already holds is kept as it is there.
-    if (!api.seed(token, name, owner, scopes) && !restored) {
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": its ID is seeded twice");
+    const std::optional<std::string> refused = api.seed(seed);
+    if (refused && !(restored && refused->find("exists") != std::string::npos)) {
+      throw std::runtime_error(where + *refused);
     }
     ++loaded;
   }

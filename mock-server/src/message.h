@@ -7,6 +7,7 @@
 #define DTOKEN_MOCK_MESSAGE_H
 
 #include <boost/json/value.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,13 +30,26 @@ struct request {
   [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
 };
 
+// How a fault has the answer go over the wire (fault_rules.h); server.cc carries it out.
+enum class wire_fault : std::uint8_t {
+  none,             // the answer, as HTTP
+  reset,            // no answer: the connection is reset (RST)
+  empty,            // no answer: the connection is closed
+  malformed_chunk,  // a chunked answer with a bad chunk size, then close
+  random_bytes,     // fault_bytes bytes drawn from fault_seed, then close
+  truncated,        // the answer's head and half its body (Content-Length says all), then close
+  slow_body,        // the answer at fault_bytes bytes per second
+};
+
 struct response {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
   std::string content_type = "application/json;charset=utf-8";
-  std::string body;   // empty for 204
-  millis delay = 0;   // wait this long before answering (a latency fault)
-  bool drop = false;  // close the connection without an answer (a dropped-connection fault)
+  std::string body;  // empty for 204
+  millis delay = 0;  // wait this long before answering (a latency fault)
+  wire_fault fault = wire_fault::none;
+  std::uint64_t fault_bytes = 0;
+  std::uint64_t fault_seed = 0;
 };
 
 // One entry of constraintViolations.

@@ -8,6 +8,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -90,23 +91,59 @@ class session : public std::enable_shared_from_this<session<Stream>> {
     call.secure = tls;
     response answer = api_.handle(call, &record);
     log(record);
-    beast::error_code ignored;
-
-    if (answer.drop) {  // a fault: the connection goes away without an answer
-      beast::get_lowest_layer(stream_).socket().close(ignored);
-      return;
-    }
-    const millis delay = answer.delay;
-    http_response out = to_http(std::move(answer), incoming.version(), incoming.keep_alive());
-    if (delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
-      timer_.expires_after(std::chrono::milliseconds(delay));
-      timer_.async_wait([self = this->shared_from_this(), message = std::move(out),
-                         keep_alive = incoming.keep_alive()](beast::error_code) mutable {
-        self->write(std::move(message), keep_alive);
+    const unsigned version = incoming.version();
+    const bool keep_alive = incoming.keep_alive();
+    if (answer.delay > 0) {  // a latency fault: wait on a timer, not on a worker thread
+      timer_.expires_after(std::chrono::milliseconds(answer.delay));
+      timer_.async_wait([self = this->shared_from_this(), answer = std::move(answer), version,
+                         keep_alive](beast::error_code) mutable {
+        self->deliver(std::move(answer), version, keep_alive);
       });
       return;
     }
-    write(std::move(out), incoming.keep_alive());
+    deliver(std::move(answer), version, keep_alive);
+  }
+
+  // Sends the answer, or does what its wire fault says instead.
+  void deliver(response answer, unsigned version, bool keep_alive) {
+    beast::error_code ignored;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    switch (answer.fault) {
+      case wire_fault::none:
+        return write(to_http(std::move(answer), version, keep_alive), keep_alive);
+      case wire_fault::reset:  // SO_LINGER 0: close() sends an RST
+        socket.set_option(tcp::socket::linger(true, 0), ignored);
+        socket.close(ignored);
+        return;
+      case wire_fault::empty:
+        return close();
+      default: {
+        const std::uint64_t rate = answer.fault == wire_fault::slow_body ? answer.fault_bytes : 0;
+        write_raw(std::make_shared<const std::string>(wire_fault_bytes(answer, version)), 0, rate);
+      }
+    }
+  }
+
+  // Writes `bytes` from `at` on, all at once (`per_second` 0) or at `per_second` bytes a second;
+  // then closes the connection.
+  void write_raw(std::shared_ptr<const std::string> bytes, std::size_t at,
+                 std::uint64_t per_second) {
+    const std::size_t step =
+        per_second == 0 ? bytes->size() - at
+                        : std::min<std::size_t>(bytes->size() - at,
+                                                std::max<std::uint64_t>(per_second / 10, 1));
+    beast::get_lowest_layer(stream_).expires_after(options_.idle_timeout);
+    asio::async_write(
+        stream_, asio::buffer(bytes->data() + at, step),
+        [self = this->shared_from_this(), bytes, at, step, per_second](beast::error_code error,
+                                                                       std::size_t) {
+          if (error || at + step >= bytes->size()) return self->close();
+          // (a step of a tenth of the rate, or of one byte: the wait that keeps to the rate)
+          self->timer_.expires_after(std::chrono::milliseconds(step * 1000 / per_second));
+          self->timer_.async_wait([self, bytes, next = at + step, per_second](beast::error_code) {
+            self->write_raw(bytes, next, per_second);
+          });
+        });
   }
 
   void write(http::response<http::string_body> out, bool keep_alive) {

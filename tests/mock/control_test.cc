@@ -5,54 +5,12 @@
 #include <map>
 #include <string>
 
-#include "control.h"
+#include "control_fixture.h"
 
 namespace dtoken::mock {
 namespace {
 
 namespace json = boost::json;
-
-const std::string fixture =
-    "dt0c01.ST2EY72KQINMH574WMNVI7YN."
-    "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
-
-class control_test : public ::testing::Test {
- protected:
-  control_test() : api(options(clock)), service(api, "k3y") {
-    admin = api.create_admin_token();
-    api.mark_seeded();
-  }
-
-  static api_options options(millis& now) {
-    api_options out;
-    out.clock = [&now] { return now; };
-    return out;
-  }
-
-  response call(const std::string& method, const std::string& target, const std::string& body = {},
-                bool control_key = false, const std::string& token = {}) {
-    request in;
-    in.method = method;
-    in.target = target;
-    in.body = body;
-    if (control_key) in.headers.emplace_back("X-Dtoken-Control-Key", "k3y");
-    in.headers.emplace_back("Authorization", "Api-Token " + (token.empty() ? admin : token));
-    return service.handle(in);
-  }
-  response control(const std::string& method, const std::string& what,
-                   const std::string& body = {}) {
-    return call(method, "/_dtoken/" + what, body, true);
-  }
-  static json::object body_of(const response& out) { return json::parse(out.body).as_object(); }
-  std::int64_t token_count() {
-    return body_of(call("GET", "/api/v2/apiTokens")).at("totalCount").as_int64();
-  }
-
-  millis clock = 1'764'331'200'000;
-  token_api api;
-  mock_service service;
-  std::string admin;
-};
 
 TEST_F(control_test, health_needs_no_key_and_the_rest_does) {
   request in;
@@ -185,14 +143,14 @@ TEST_F(control_test, latency_and_drop_faults) {
   EXPECT_EQ(slow.delay, 250);
   EXPECT_EQ(call("GET", "/api/v2/apiTokens").delay, 0);
   control("POST", "faults", R"({"path":"v1","drop":true})");
-  EXPECT_TRUE(call("GET", "/api/v1/config/clusterversion").drop);
+  EXPECT_EQ(call("GET", "/api/v1/config/clusterversion").fault, wire_fault::empty);
   EXPECT_EQ(control("POST", "faults", R"({"path":"v2"})").status, 400U);   // does nothing
   EXPECT_EQ(control("POST", "faults", R"({"status":200})").status, 400U);  // not an error
   EXPECT_EQ(control("POST", "faults", R"({"colour":"red","drop":true})").status, 400U);
   const std::string id =
       std::to_string(body_of(control("GET", "faults")).at("faults").at(1).at("id").as_int64());
   EXPECT_EQ(control("DELETE", "faults/" + id).status, 200U);
-  EXPECT_FALSE(call("GET", "/api/v1/config/clusterversion").drop);
+  EXPECT_EQ(call("GET", "/api/v1/config/clusterversion").fault, wire_fault::none);
 }
 
 TEST(rate_limit_test, tokens_get_429_beyond_the_limit_with_the_documented_headers) {
