@@ -1,10 +1,13 @@
 // Fuzzes the JSON bodies the mock reads: the first byte picks an endpoint (v2 create, update and
-// lookup; v1 create and update; the control plane's seeds and faults), the rest is the body.
-// Oracles, checked against Boost.JSON's own reading of the body:
+// lookup; v1 create and update; the control plane's seeds, faults and clock), the rest is the
+// body. Oracles, checked against Boost.JSON's own reading of the body:
 //   - a body that is not a JSON object gets 400 from the token API; nothing answers 5xx;
-//   - every error is the JSON envelope, with no secret in it, and changes nothing;
+//   - every error is the JSON envelope, with no secret in it, and changes nothing (control
+//     requests included: no token, no fault rule, no move of the clock);
 //   - what an accepted body asked for is what the API then shows: the name, the scopes (in order,
-//     without repeats), the flags; a created token is of the documented form; seeds are found.
+//     without repeats), the flags; a created token is of the documented form; seeds are found in
+//     their family and listed; an accepted fault rule is listed, and a request it hits changes
+//     no state.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -39,9 +42,15 @@ constexpr std::string_view target_id = "dt0c01.DTOKENFIXTURE2LMXEEL7R5F";
   std::abort();
 }
 
-// A fresh mock per input: two seeded tokens, no other state.
+// A fresh mock per input, on a clock that stands still: two seeded tokens, no other state.
+dtoken::mock::api_options fixed_clock() {
+  dtoken::mock::api_options options;
+  options.clock = [] { return dtoken::mock::millis{1'764'331'200'000}; };
+  return options;
+}
+
 struct world {
-  dtoken::mock::token_api api;
+  dtoken::mock::token_api api{fixed_clock()};
   dtoken::mock::mock_service service{api, "fuzz"};
   world() {
     if (!api.seed(admin, "admin", "admin") ||
@@ -62,12 +71,15 @@ struct world {
     return service.handle(in);
   }
 
-  // Every token as the API lists it, every field: the whole visible state.
+  // Every token as the API lists it, every field, the ActiveGate tokens, the seeds, the fault
+  // rules and the clock: the whole visible state.
   std::string state() {
     return call("GET", "/api/v2/apiTokens?pageSize=10000&fields=" +
                            std::string("%2BpersonalAccessToken,%2BexpirationDate,%2Bscopes,"
                                        "%2BmodifiedDate"))
-        .body;
+               .body +
+           call("GET", "/api/v2/activeGateTokens").body + call("GET", "/_dtoken/seeds").body +
+           call("GET", "/_dtoken/faults").body + call("GET", "/_dtoken/clock").body;
   }
 
   json::object token(std::string_view id) {
@@ -90,12 +102,46 @@ const json::value* member(const json::object* object, std::string_view name) {
   return value == nullptr || value->is_null() ? nullptr : value;
 }
 
+// Each accepted seed is found in its family (ActiveGate or API tokens) and listed.
+void check_seeds(world& the, const json::value& parsed, std::string_view body) {
+  const json::array seeds = parsed.is_array() ? parsed.as_array() : json::array{parsed};
+  const std::string listed = the.call("GET", "/_dtoken/seeds").body;
+  for (const json::value& seed : seeds) {
+    const json::value* given = seed.as_object().if_contains("token");
+    if (given == nullptr) continue;  // tokenSettings alone
+    const std::string token(given->as_string());
+    const std::string_view id = dtoken::token_id_of(token);
+    const response found = token.starts_with("dt0g")
+                               ? the.call("GET", "/api/v2/activeGateTokens/" + std::string(id))
+                               : the.call("POST", "/api/v2/apiTokens/lookup",
+                                          json::serialize(json::object{{"token", token}}));
+    if (found.status != 200) fail("a seed not found in its family", body, found.body);
+    if (!id.empty() && listed.find(std::string(id)) == std::string::npos)
+      fail("a seed not listed", body, listed);
+  }
+}
+
+// An accepted rule is listed; a create it may hit changes nothing when it is hit.
+void check_fault(world& the, std::string_view body) {
+  const response listed = the.call("GET", "/_dtoken/faults");
+  if (json::parse(listed.body).as_object().at("faults").as_array().size() != 1)
+    fail("a fault rule accepted and not listed", body, listed.body);
+  const std::string before = the.call("GET", "/api/v2/apiTokens").body;
+  the.call("POST", "/api/v2/apiTokens", R"({"name":"t","scopes":["metrics.read"]})");
+  const json::array entries =
+      json::parse(the.call("GET", "/_dtoken/journal?method=POST").body).at("entries").as_array();
+  if (!entries.empty() && !entries.back().at("fault").is_null() &&
+      the.call("GET", "/api/v2/apiTokens").body != before) {
+    fail("a request hit by a fault changed the state", body, listed.body);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   world the;
-  const unsigned endpoint = data[0] % 7U;
+  const unsigned endpoint = data[0] % 8U;
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
   boost::system::error_code failure;
   const json::value parsed = json::parse(body, failure);
@@ -108,7 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {"POST", "/api/v1/tokens"},
       {"PUT", "/api/v1/tokens/dt0c01.DTOKENFIXTURE2LMXEEL7R5F"},
       {"POST", "/_dtoken/seeds"},
-      {"POST", "/_dtoken/faults"}};
+      {"POST", "/_dtoken/faults"},
+      {"POST", "/_dtoken/clock"}};
   const bool control = endpoint >= 5;
   const std::string before = the.state();
   const response got = the.call(routes[endpoint][0], routes[endpoint][1], std::string(body));
@@ -129,7 +176,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         got.body.find(target.substr(32)) != std::string::npos) {
       fail("a secret in an error", body, got.body);
     }
-    if (!control && the.state() != before) fail("an error that changed the state", body, got.body);
+    if (the.state() != before) fail("an error that changed the state", body, got.body);
     return 0;
   }
   if (!control && object == nullptr)
@@ -178,20 +225,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fail("lookup found another token", body, got.body);
       break;
     }
-    case 5: {  // seeds: each is found by its secret
-      const json::array seeds = parsed.is_array() ? parsed.as_array() : json::array{parsed};
-      for (const json::value& seed : seeds) {
-        const std::string token(seed.as_object().at("token").as_string());
-        const response found = the.call("POST", "/api/v2/apiTokens/lookup",
-                                        json::serialize(json::object{{"token", token}}));
-        if (found.status != 200) fail("a seed that lookup does not find", body, found.body);
-      }
+    case 5:
+      check_seeds(the, parsed, body);
       break;
-    }
-    default: {  // faults: the rule is listed
-      const response listed = the.call("GET", "/_dtoken/faults");
-      if (json::parse(listed.body).as_object().at("faults").as_array().size() != 1)
-        fail("a fault rule accepted and not listed", body, listed.body);
+    case 6:
+      check_fault(the, body);
+      break;
+    default: {  // clock: it says what it was set to
+      const json::object clock = json::parse(got.body).as_object();
+      if (!clock.contains("now") || !clock.contains("offset_ms"))
+        fail("a clock answer without the time", body, got.body);
       break;
     }
   }

@@ -1,6 +1,7 @@
 // Fuzzes the mock's token store through its API: the input is decoded into a sequence of calls
-// (create, get, update, delete by ID or by secret, lookup, list, the clock moving on, reset), made
-// by tokens the sequence itself created, deleted, disabled or let expire. Oracle: a reference
+// (create, get, update, delete by ID or by secret, lookup, list, the base or the test clock moving
+// on, a seed with its own scopes, flags and expiry, reset), made by tokens the sequence itself
+// created, seeded, deleted, disabled or let expire. Oracle: a reference
 // model of the store, a few lines per rule of dynatrace-token-facts.md, predicts every status and
 // every token's fields; after each call the list agrees with the model.
 #include <algorithm>
@@ -17,7 +18,9 @@
 #include "api.h"
 #include "dtoken/validate.h"
 #include "scopes.h"
+#include "seeds.h"
 #include "time_format.h"
+#include "token_bodies.h"
 
 namespace {
 
@@ -68,16 +71,21 @@ class session {
     live_.push_back(seeded("admin"));
     live_.push_back(seeded("bob"));
     api_.mark_seeded();
-    seeded_ = live_;
+    initial_ = live_;
   }
 
   void run(reader& in) {
+    // (the seeds of the last input leave the start state)
+    for (const model_token& seed : seeded_) {
+      if (seed.owner == "carol" && !api_.remove_seed(seed.id)) fail("a seed not removed", seed.id);
+    }
     api_.reset();
     now_ = start;
-    live_ = seeded_;
+    offset_ = 0;
+    live_ = seeded_ = initial_;
     gone_.clear();
     while (!in.done()) {
-      switch (in.byte() % 8) {
+      switch (in.byte() % 9) {
         case 0:
           create(in);
           break;
@@ -97,10 +105,14 @@ class session {
           list(in);
           break;
         case 6:
-          now_ += static_cast<millis>(in.byte()) * hour / 4;
+          move_clock(in);
           break;
-        default:
+        case 7:
+          seed(in);
+          break;
+        default:  // reset: the start state (seeds included), the real clock
           api_.reset();
+          offset_ = 0;
           live_ = seeded_;
           gone_.clear();
           break;
@@ -140,7 +152,7 @@ class session {
     const bool exists = std::any_of(live_.begin(), live_.end(),
                                     [&](const model_token& t) { return t.id == who.id; });
     if (!exists) return 401;
-    if (who.expiration && *who.expiration <= now_) return 401;
+    if (who.expiration && *who.expiration <= now()) return 401;
     if (!who.enabled) return 401;
     if (!scope.empty() && !who.has(scope)) return 403;
     return 0;
@@ -207,7 +219,7 @@ class session {
       case 1: {
         const unsigned hours = 1 + in.byte() % 48;
         body["expirationDate"] = "now+" + std::to_string(hours) + "h";
-        made.expiration = now_ + hours * hour;
+        made.expiration = now() + hours * hour;
         break;
       }
       case 2:
@@ -231,6 +243,54 @@ class session {
       fail("create: a token not of the documented form, or an ID not its prefix", got.body);
     }
     live_.push_back(std::move(made));
+  }
+
+  // Time moves on: the base clock, or the test clock (POST /_dtoken/clock), which reset undoes.
+  void move_clock(reader& in) {
+    const unsigned step = in.byte();
+    const millis by = static_cast<millis>(step >> 1U) * hour / 2;
+    if ((step & 1U) != 0) {
+      api_.advance_clock(by);
+      offset_ += by;
+    } else {
+      now_ += by;
+    }
+    if (api_.now() != now()) fail("the test clock is not the model's", std::to_string(api_.now()));
+  }
+
+  // A seed (POST /_dtoken/seeds): refused for an unknown scope or a scope a personal access token
+  // may not hold; else usable as it says (disabled, expired, personal), and kept by reset.
+  void seed(reader& in) {
+    model_token made;
+    made.token = dtoken::mock::random_token("dt0c01");
+    made.id = made.token.substr(0, made.token.size() - 65);
+    made.name = "seed";
+    made.owner = "carol";
+    made.scopes = scopes(in);
+    const unsigned flags = in.byte();
+    made.enabled = (flags & 1U) == 0;
+    made.personal = (flags & 2U) != 0;
+    dtoken::mock::seed_spec spec;
+    spec.token = made.token;
+    spec.name = made.name;
+    spec.owner = made.owner;
+    spec.enabled = made.enabled;
+    spec.personal_access_token = made.personal;
+    if ((flags & 4U) != 0) spec.expiration = made.expiration = now() + (flags >> 3U) * hour;
+    if (!made.scopes.empty()) {
+      spec.scopes = made.scopes;
+    } else {
+      for (const dtoken::mock::scope_info& scope : dtoken::mock::known_scopes()) {
+        if (!made.personal || scope.personal) made.scopes.emplace_back(scope.name);
+      }
+    }
+    const bool valid = scopes_valid(made.scopes, made.personal);
+    const std::optional<std::string> refused = api_.seed(spec);
+    if (refused.has_value() == valid)
+      fail("seed: refused or accepted against the model", refused.value_or("accepted"));
+    if (!valid) return;
+    live_.push_back(made);
+    seeded_.push_back(std::move(made));
   }
 
   // The API's view of a token agrees with the model's.
@@ -370,11 +430,15 @@ class session {
     }
   }
 
-  millis now_ = start;
+  [[nodiscard]] millis now() const { return now_ + offset_; }
+
+  millis now_ = start;  // the base clock
+  millis offset_ = 0;   // the test clock's offset
   dtoken::mock::token_api api_;
-  std::vector<model_token> live_;    // in creation order
-  std::vector<model_token> gone_;    // deleted, still usable as callers
-  std::vector<model_token> seeded_;  // what reset() returns to
+  std::vector<model_token> live_;     // in creation order
+  std::vector<model_token> gone_;     // deleted, still usable as callers
+  std::vector<model_token> seeded_;   // what reset() returns to
+  std::vector<model_token> initial_;  // the start state before any seed
 };
 
 }  // namespace

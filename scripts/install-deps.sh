@@ -12,6 +12,8 @@ packages=(
   # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one), and the
   # vectors/README.md examples in Python, JavaScript and Go; bc for bench/ scripts
   python3 python3-jsonschema python3-yaml nodejs golang-go bc
+  # tests: the pytest plugin of integrations/python, installed offline into a virtual environment
+  python3-pytest python3-setuptools python3-venv
   # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk); the
   # README's mock examples (curl, and the openssl command that fetches the mock's certificate)
   zip unzip wrk curl openssl

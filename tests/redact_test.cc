@@ -100,6 +100,25 @@ TEST(redact_test, keeps_the_token_id_and_hides_the_secret) {
             "GET /api?Api-Token=dt0s01.ST2EY72KQINMH574WMNVI7YN.sha256:9154e2e6fbfb1e50&x=1\n");
 }
 
+// An empty view (whose data() is null) is a chunk like any other: nothing to do, no undefined
+// behaviour (fuzz_json_bodies found a null pointer passed to memcpy, under UBSan).
+TEST(redact_test, an_empty_chunk_with_a_null_pointer_is_nothing) {
+  const std::string token =
+      "dt0c01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+  std::string out;
+  redactor filter(profile::documented, redact_mode::mask_secret);
+  const auto append = [](void* context, std::string_view bytes) noexcept {
+    static_cast<std::string*>(context)->append(bytes);
+  };
+  filter.feed(std::string_view{}, append, &out);
+  filter.feed(token.substr(0, 40), append, &out);
+  filter.feed(std::string_view{}, append, &out);
+  filter.feed(token.substr(40), append, &out);
+  filter.finish(append, &out);
+  EXPECT_EQ(out, token.substr(0, 32) + std::string(64, '*'));
+}
+
 TEST(redact_test, many_tokens_in_one_chunk) {
   // Regression guard: every token of a large chunk is masked, not only the first few.
   const std::string token =

@@ -108,6 +108,7 @@ void scanner::keep_tail(std::string_view window, std::uint64_t base) noexcept {
 }
 
 void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noexcept {
+  if (chunk.empty()) return;  // (an empty view may have a null data(), which memcpy must not get)
   const std::uint64_t chunk_base = end_;
   end_ += chunk.size();
   if (chunk.size() < small_chunk) {

@@ -31,10 +31,7 @@ std::optional<std::string> read_scopes(const json::value& value,
   std::vector<std::string> scopes;
   for (const json::value& scope : value.as_array()) {
     if (!scope.is_string()) return std::string("is not an array of scope names");
-    if (find_scope(std::string_view(scope.as_string())) == nullptr) {
-      return "names an unknown scope '" + printable(std::string_view(scope.as_string())) + "'";
-    }
-    scopes.emplace_back(scope.as_string());
+    scopes.emplace_back(scope.as_string());  // (known? seed_record checks)
   }
   out = std::move(scopes);
   return std::nullopt;
@@ -81,6 +78,27 @@ std::string old_format_id(std::string_view token) {
   return {id.data(), id.size()};
 }
 
+// The scopes of an API-token seed: those given, or every scope; a personal access token takes
+// only the scopes allowed for one (every such scope when none are given), as a create does.
+std::variant<scope_list, std::string> api_token_scopes(const seed_spec& seed) {
+  std::vector<std::string> names;
+  if (seed.scopes) {
+    names = *seed.scopes;
+  } else {
+    for (const scope_info& scope : known_scopes()) {
+      if (!seed.personal_access_token || scope.personal) names.emplace_back(scope.name);
+    }
+  }
+  for (const std::string& name : names) {
+    const scope_info* scope = find_scope(name);
+    if (scope == nullptr) return "'scopes' names an unknown scope '" + printable(name) + "'";
+    if (seed.personal_access_token && !scope->personal) {
+      return "scope '" + name + "' is not allowed for a personal access token";
+    }
+  }
+  return scope_list::of(names).value();  // known scopes: never fails
+}
+
 }  // namespace
 
 std::variant<seed_spec, std::string> read_seed(const json::object& object, millis now) {
@@ -115,11 +133,12 @@ std::variant<token_record, std::string> seed_record(const seed_spec& seed, milli
     if (seed.scopes && !seed.scopes->empty())
       return std::string("ActiveGate tokens have no scopes");
     if (seed.personal_access_token) return std::string("an ActiveGate token is not personal");
-  } else if (!id.empty() && id.starts_with("dt0c01")) {
-    record.scopes = seed.scopes ? scope_list::of(*seed.scopes).value() : scope_list::every_known();
-  } else if (id.empty() && validate_legacy(seed.token).ok()) {
-    record.old_format = true;
-    record.scopes = seed.scopes ? scope_list::of(*seed.scopes).value() : scope_list::every_known();
+  } else if ((!id.empty() && id.starts_with("dt0c01")) ||
+             (id.empty() && validate_legacy(seed.token).ok())) {
+    record.old_format = id.empty();
+    auto scopes = api_token_scopes(seed);
+    if (auto* problem = std::get_if<std::string>(&scopes)) return std::move(*problem);
+    record.scopes = std::move(std::get<scope_list>(scopes));
   } else if (!id.empty()) {
     const token_type* type = find_token_type(id.substr(0, 6));
     return "a " + std::string(type != nullptr ? type->name : "token") + " (" +

@@ -339,6 +339,15 @@ def main(binary, record=None):
     # (the admin token is the seeded one: seeding it twice is refused)
     out, err = process.communicate(timeout=10)
     check("admin token seeded twice is refused", process.returncode == 2, err)
+    # A seed the mock refuses stops it at start with exit code 2 and the reason.
+    bad_seeds = os.path.join(directory, "seeds-refused.jsonl")
+    with open(bad_seeds, "w") as out:
+        out.write(json.dumps({"token": fixture, "scopes": ["metrics.read", "no.such.scope"]}) + "\n")
+    refused = subprocess.run([binary, "--port", "0", "--seed-file", bad_seeds],
+                             capture_output=True, text=True, timeout=10)
+    check("a seed with an unknown scope: exit 2, naming it",
+          refused.returncode == 2 and "unknown scope 'no.such.scope'" in refused.stderr
+          and "seeds-refused.jsonl:1" in refused.stderr, refused.stderr)
     process = subprocess.Popen([binary, "--port", "0", "--port-file", os.path.join(directory, "p3"),
                                 "--seed-file", seeds], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for _ in range(200):

@@ -6,13 +6,13 @@
 // @dynatrace-sdk/client-classic-environment-v1 (connection info, versions, downloads).
 // Usage: node sdk_client_test.js PATH/TO/dtoken-mock NODE_MODULES_DIR
 "use strict";
-const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const assert = require("assert/strict");
 
 const [binary, modules] = process.argv.slice(2);
+const { startMock } = require(path.join(__dirname, "../../integrations/node"));
 // The SDK's own HTTP client, pointed at the mock with an Api-Token header.
 const { PlatformHttpClient: HttpClient } = require(path.join(modules, "@dynatrace-sdk/http-client"));
 const {
@@ -108,19 +108,10 @@ async function scopesKnownToTheSdk(tokens) {
 }
 
 async function main() {
-  const dir = fs.mkdtempSync(path.join(process.env.DTOKEN_TEST_ARTIFACTS || os.tmpdir(), "sdk-"));
-  const portFile = path.join(dir, "port");
-  // The request log goes to a file that mock_secrets_sweep scans for secrets.
-  const log = fs.openSync(path.join(dir, "log"), "w");
-  const server = spawn(binary, ["--port", "0", "--port-file", portFile],
-                       { stdio: ["ignore", "pipe", log] });
-  let banner = "";
-  server.stdout.on("data", (chunk) => { banner += chunk; });
-  for (let i = 0; i < 200 && !(fs.existsSync(portFile) && /admin token/.test(banner)); ++i) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const port = fs.readFileSync(portFile, "utf8").trim();
-  const admin = /admin token \(shown once, every scope\): (\S+)/.exec(banner)[1];
+  // The mock through the Node helper of integrations/node, as a user's test suite starts it.
+  const mock = await startMock({ binary });
+  const port = new URL(mock.url).port;
+  const admin = mock.adminToken;
   const http = (token) => new HttpClient({
     baseUrl: `http://127.0.0.1:${port}`,
     defaultHeaders: { Authorization: `Api-Token ${token}` },
@@ -170,7 +161,10 @@ async function main() {
     console.log("sdk_client_test: ActiveGate tokens, token enforcement, token settings, the SDK's "
                 + "scope enum and the v1 deployment client work through the SDK");
   } finally {
-    server.kill("SIGTERM");
+    // The request log goes to the artifacts, which mock_secrets_sweep scans for secrets.
+    const dir = fs.mkdtempSync(path.join(process.env.DTOKEN_TEST_ARTIFACTS || os.tmpdir(), "sdk-"));
+    fs.copyFileSync(mock.logPath, path.join(dir, "log"));
+    await mock.stop();
   }
 }
 
