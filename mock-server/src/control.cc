@@ -79,7 +79,7 @@ std::optional<millis> parse_duration(std::string_view text) {
   const bool negative = text.starts_with('-');
   if (negative) text.remove_prefix(1);
   std::size_t digits = 0;
-  while (digits < text.size() && digits < 12 && text[digits] >= '0' && text[digits] <= '9') {
+  while (digits < text.size() && digits < 9 && text[digits] >= '0' && text[digits] <= '9') {
     ++digits;
   }
   if (digits == 0) return std::nullopt;
@@ -327,6 +327,16 @@ response mock_service::control_clock(const request& incoming) {
   }
   if (time.has_value() == advance.has_value()) {
     return envelope(400, "clock: give time or advance (or advance_ms), one of them");
+  }
+  // (a time the dates can be written in: 1970 to 9999)
+  constexpr millis latest = 253'402'300'799'999;
+  const millis now = api_.now();
+  if (advance &&
+      (*advance > latest || *advance < -latest || now + *advance < 0 || now + *advance > latest)) {
+    return envelope(400, "clock: the advance leaves the years 1970 to 9999");
+  }
+  if (time && (*time < 0 || *time > latest)) {
+    return envelope(400, "clock: the time is not in the years 1970 to 9999");
   }
   if (time) {
     api_.set_clock(*time, freeze);

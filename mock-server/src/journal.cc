@@ -64,7 +64,8 @@ std::variant<journal_filter, std::string> read_journal_filter(const query_list& 
     } else if (name == "status" || name == "fault") {
       char* end = nullptr;
       const unsigned long long number = std::strtoull(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0' || value.size() > 12) {
+      if (value.empty() || *end != '\0' || value.size() > 12 ||
+          value.find_first_not_of("0123456789") != std::string::npos) {
         return "journal filter '" + name + "' is not a number";
       }
       if (name == "status") {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # dtoken-mock under ThreadSanitizer: lists that read the last use (and the default list) under
 # wrk while another client creates, reads and deletes tokens and rotates the tenant token, for 10
-# seconds. Fails on any report of ThreadSanitizer. Read-only operations run in parallel under a
-# shared lock (api.cc); this checks that nothing they read is written meanwhile.
+# seconds; meanwhile the control plane adds and removes fault rules (a latency rule on the lists,
+# a mutation on the writer's gets), reads the journal and moves the test clock. Fails on any
+# report of ThreadSanitizer. Read-only operations run in parallel under a shared lock (api.cc);
+# this checks that nothing they read is written meanwhile.
 # Usage: race_test.sh TSAN_BUILD_DIR DTOKEN_CLI
 set -euo pipefail
 build=$1
@@ -12,7 +14,7 @@ trap 'kill "$mock" 2>/dev/null || true; rm -rf "$scratch"' EXIT
 "$dtoken" generate --count 2000 --label race --format jsonl > "$scratch/seeds.jsonl"
 admin=$("$dtoken" generate --label race-admin)
 TSAN_OPTIONS=halt_on_error=0 "$build/mock-server/dtoken-mock" --port 0 --port-file "$scratch/port" \
-  --quiet --threads 4 --seed-file "$scratch/seeds.jsonl" --admin-token "$admin" \
+  --quiet --threads 4 --seed-file "$scratch/seeds.jsonl" --admin-token "$admin" --control-key k \
   > "$scratch/out" 2> "$scratch/err" &
 mock=$!
 for _ in $(seq 200); do [ -s "$scratch/port" ] && break; sleep 0.1; done
@@ -29,7 +31,8 @@ url, admin = sys.argv[1], sys.argv[2]
 def call(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url + path, method=method, data=data, headers={
-        "Authorization": "Api-Token " + admin, "Content-Type": "application/json"})
+        "Authorization": "Api-Token " + admin, "Content-Type": "application/json",
+        "X-Dtoken-Control-Key": "k"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             return json.loads(answer.read() or b"null")
@@ -43,6 +46,14 @@ while time.time() < end:
     call("DELETE", "/api/v2/apiTokens/" + token["id"])
     call("POST", "/api/v2/tenantTokenRotation/start")
     call("POST", "/api/v2/tenantTokenRotation/cancel")
+    rule = call("POST", "/_dtoken/faults", {"kind": "latency", "path": "v2/apiTokens",
+                                            "method": "GET", "latency_ms": 1, "share": 0.1})
+    mutation = call("POST", "/_dtoken/faults", {"kind": "mutate", "path": "v2/apiTokens/dt0c01"})
+    call("GET", "/api/v2/apiTokens/" + token["id"])
+    call("GET", "/_dtoken/journal/count?status=200")
+    call("POST", "/_dtoken/clock", {"advance": "1m"})
+    call("DELETE", "/_dtoken/faults/%d" % rule["id"])
+    call("DELETE", "/_dtoken/faults/%d" % mutation["id"])
     rounds += 1
 print(f"race_test: {rounds} rounds of writes beside two wrk readers")
 PY
