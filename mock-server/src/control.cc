@@ -137,17 +137,22 @@ response mock_service::handle(const request& incoming, request_record* record) {
   return out;
 }
 
-response mock_service::serve(const request& incoming, request_record& record) {
-  const auto started = std::chrono::steady_clock::now();
+std::optional<fault_hit> mock_service::fault_for(const request& incoming, std::string& token_id) {
+  if (faults_.empty()) return std::nullopt;  // (the common case: nothing to work out)
   const target_parts target = split_target(incoming.target);
   const query_list query = parse_query(target.query).value_or(query_list{});
   const std::string api_path = locate_api(target.path).value_or(api_location{}).path;
   const auto presented = presented_token(incoming, query);
-  const auto* credential = std::get_if<std::string>(&presented);
-  const std::string_view token_id =
-      credential != nullptr ? token_id_of(*credential, profile::family) : std::string_view{};
-  const std::optional<fault_hit> hit =
-      faults_.pick({incoming.method, api_path, &query, token_id, incoming.body});
+  if (const auto* credential = std::get_if<std::string>(&presented)) {
+    token_id = std::string(token_id_of(*credential, profile::family));
+  }
+  return faults_.pick({incoming.method, api_path, &query, token_id, incoming.body});
+}
+
+response mock_service::serve(const request& incoming, request_record& record) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string token_id;  // the ID of the token the request carries (for rules, and a record)
+  const std::optional<fault_hit> hit = fault_for(incoming, token_id);
 
   response out;
   json::value note = nullptr;
@@ -158,8 +163,9 @@ response mock_service::serve(const request& incoming, request_record& record) {
     note = fault_note(*hit, alter_answer(*hit, out));
   } else {
     out = fault_answer(*hit, api_.rate_limit(), api_.now());
-    record = {printable(incoming.method), printable(mask_secrets(target.path)),
-              std::string(token_id), out.status, api_.now()};
+    record = {printable(incoming.method),
+              printable(mask_secrets(split_target(incoming.target).path)), token_id, out.status,
+              api_.now()};
     note = fault_note(*hit, std::nullopt);
   }
   journal_entry entry = make_journal_entry(incoming, record, out);
@@ -169,10 +175,7 @@ response mock_service::serve(const request& incoming, request_record& record) {
       static_cast<double>(out.delay);
   entry.fault = std::move(note);
   journal_.add(std::move(entry));
-  if (out.fault != wire_fault::none && out.fault != wire_fault::slow_body &&
-      out.fault != wire_fault::truncated) {
-    record.status = 0;
-  }
+  if (!sends_status(out.fault)) record.status = 0;
   return out;
 }
 

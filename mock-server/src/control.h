@@ -44,6 +44,8 @@ class mock_service {
   response control_clock(const request& incoming);
   // A request to the token API, through the fault rules; `record` receives what a log may say.
   response serve(const request& incoming, request_record& record);
+  // The fault that hits this request, if any; `token_id` receives the ID of its token.
+  std::optional<fault_hit> fault_for(const request& incoming, std::string& token_id);
 
   token_api& api_;
   std::string control_key_;

@@ -271,6 +271,7 @@ std::uint64_t fault_table::add(fault_rule rule) {
   const std::lock_guard lock(mutex_);
   rule.id = next_id_++;
   rules_.push_back(std::move(rule));
+  size_ = rules_.size();
   return rules_.back().id;
 }
 
@@ -283,12 +284,16 @@ json::array fault_table::list() const {
 
 bool fault_table::erase(std::uint64_t id) {
   const std::lock_guard lock(mutex_);
-  return std::erase_if(rules_, [&](const fault_rule& rule) { return rule.id == id; }) > 0;
+  const bool erased =
+      std::erase_if(rules_, [&](const fault_rule& rule) { return rule.id == id; }) > 0;
+  size_ = rules_.size();
+  return erased;
 }
 
 void fault_table::clear() {
   const std::lock_guard lock(mutex_);
   rules_.clear();
+  size_ = 0;
 }
 
 std::optional<fault_hit> fault_table::pick(const fault_subject& subject) {

@@ -26,6 +26,7 @@
 #ifndef DTOKEN_MOCK_FAULT_RULES_H
 #define DTOKEN_MOCK_FAULT_RULES_H
 
+#include <atomic>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <mutex>
@@ -124,12 +125,15 @@ class fault_table {
   [[nodiscard]] boost::json::array list() const;
   bool erase(std::uint64_t id);
   void clear();
+  // No rules (read without the lock: a rule added meanwhile applies from the next request).
+  [[nodiscard]] bool empty() const noexcept { return size_.load() == 0; }
   // The first rule that hits this request, if any (its counters move on).
   std::optional<fault_hit> pick(const fault_subject& subject);
 
  private:
   mutable std::mutex mutex_;
   std::vector<fault_rule> rules_;
+  std::atomic<std::size_t> size_{0};  // rules_.size(), for empty()
   std::uint64_t next_id_ = 1;
 };
 

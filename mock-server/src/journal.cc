@@ -45,10 +45,7 @@ journal_entry make_journal_entry(const request& incoming, const request_record& 
   }
   entry.body = valid_utf8(mask_secrets(incoming.body), body_limit);
   entry.token_id = record.token_id;
-  entry.status = answer.fault == wire_fault::none || answer.fault == wire_fault::slow_body ||
-                         answer.fault == wire_fault::truncated
-                     ? answer.status
-                     : 0;
+  entry.status = sends_status(answer.fault) ? answer.status : 0;
   entry.response_size =
       answer.fault == wire_fault::random_bytes ? answer.fault_bytes : answer.body.size();
   return entry;

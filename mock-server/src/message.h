@@ -41,6 +41,13 @@ enum class wire_fault : std::uint8_t {
   slow_body,        // the answer at fault_bytes bytes per second
 };
 
+// Whether the client receives the answer's status line under this fault (else status 0 is
+// journaled and logged: no HTTP answer came).
+[[nodiscard]] constexpr bool sends_status(wire_fault fault) noexcept {
+  return fault == wire_fault::none || fault == wire_fault::truncated ||
+         fault == wire_fault::slow_body;
+}
+
 struct response {
   unsigned status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
