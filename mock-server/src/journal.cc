@@ -126,11 +126,22 @@ json::object to_json(const journal_entry& entry) {
           {"fault", entry.fault}};
 }
 
+std::size_t size_of(const journal_entry& entry) {
+  std::size_t bytes = sizeof entry + entry.method.size() + entry.path.size() + entry.query.size() +
+                      entry.body.size() + entry.token_id.size();
+  for (const auto& [name, value] : entry.headers) bytes += 64 + name.size() + value.size();
+  return bytes;
+}
+
 void journal::add(journal_entry entry) {
   const std::lock_guard lock(mutex_);
   entry.sequence = next_sequence_++;
+  bytes_ += size_of(entry);
   entries_.push_back(std::move(entry));
-  if (entries_.size() > limit_) entries_.pop_front();
+  while (entries_.size() > limit_ || (bytes_ > byte_limit_ && entries_.size() > 1)) {
+    bytes_ -= size_of(entries_.front());
+    entries_.pop_front();
+  }
 }
 
 json::array journal::select(const journal_filter& filter) const {
@@ -152,6 +163,7 @@ std::size_t journal::count(const journal_filter& filter) const {
 void journal::clear() {
   const std::lock_guard lock(mutex_);
   entries_.clear();
+  bytes_ = 0;
 }
 
 }  // namespace dtoken::mock

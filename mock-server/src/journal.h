@@ -60,10 +60,15 @@ std::variant<journal_filter, std::string> read_journal_filter(const query_list& 
 
 boost::json::object to_json(const journal_entry& entry);
 
-// The last `limit` entries, thread-safe.
+// The bytes an entry holds (its strings), for the journal's budget.
+std::size_t size_of(const journal_entry& entry);
+
+// The last `limit` entries, at most `byte_limit` bytes of them (a flood of large bodies cannot
+// take the memory), thread-safe.
 class journal {
  public:
-  explicit journal(std::size_t limit = 10'000) : limit_(limit) {}
+  explicit journal(std::size_t limit = 10'000, std::size_t byte_limit = 32 << 20)
+      : limit_(limit), byte_limit_(byte_limit) {}
   void add(journal_entry entry);
   [[nodiscard]] boost::json::array select(const journal_filter& filter) const;
   [[nodiscard]] std::size_t count(const journal_filter& filter) const;
@@ -73,7 +78,9 @@ class journal {
   mutable std::mutex mutex_;
   std::deque<journal_entry> entries_;
   std::uint64_t next_sequence_ = 1;
+  std::size_t bytes_ = 0;
   std::size_t limit_;
+  std::size_t byte_limit_;
 };
 
 }  // namespace dtoken::mock

@@ -85,6 +85,22 @@ TEST_F(control_test, journal_filters_select_and_count_in_order_of_arrival) {
   EXPECT_EQ(control("POST", "journal/count").status, 405U);
 }
 
+TEST(journal_test, keeps_the_last_entries_within_its_count_and_byte_budget) {
+  journal kept(5, 3 * 20'000);
+  for (int i = 0; i < 8; ++i) {
+    journal_entry entry;
+    entry.body = std::string(i < 4 ? 10 : 20'000, 'x');
+    kept.add(entry);
+  }
+  const boost::json::array entries = kept.select({});
+  ASSERT_EQ(entries.size(), 2U);  // 3 bodies of 20,000 bytes are over the budget
+  EXPECT_EQ(entries.at(0).at("sequence").to_number<int>(), 7);
+  journal small(3, 1 << 20);
+  for (int i = 0; i < 5; ++i) small.add({});
+  EXPECT_EQ(small.count({}), 3U);
+  EXPECT_EQ(small.select({}).at(0).at("sequence").to_number<int>(), 3);
+}
+
 TEST_F(control_test, seeds_are_checked_like_creates_and_refused_whole) {
   const auto refused = [&](const std::string& body, const std::string& says) {
     const response out = control("POST", "seeds", body);
