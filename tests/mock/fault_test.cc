@@ -155,6 +155,13 @@ TEST_F(fault_test, wire_fault_bytes_are_reproducible_and_broken_as_promised) {
 }
 
 TEST_F(fault_test, real_answer_faults_deliver_it_and_change_nothing) {
+  ASSERT_EQ(
+      control("POST", "seeds", R"({"token":")" + fixture + R"(","scopes":["apiTokens.read"]})")
+          .status,
+      201U);
+  call("GET", "/api/v2/apiTokens");  // the admin token's last use: now
+  const millis last_use = clock;
+  clock += 60'000;  // the faulted requests come a minute later
   add(R"({"kind":"latency","method":"POST","latency_ms":30})");
   const response late = call("POST", "/api/v2/apiTokens", create_body);
   EXPECT_EQ(late.status, 201U);
@@ -171,10 +178,13 @@ TEST_F(fault_test, real_answer_faults_deliver_it_and_change_nothing) {
   add(R"({"kind":"status","status":503,"method":"POST"})");
   EXPECT_EQ(call("POST", "/api/v2/apiTokens", create_body).status, 503U);
   control("DELETE", "faults");
-  EXPECT_EQ(token_count(), 1) << "a fault changed the state";
-  // Nor did the admin token's last use move while faults answered.
+  // Nor did the admin token's last use move (asked by the other token, which notes only its own).
+  const response admin_seen =
+      call("GET", "/api/v2/apiTokens/" + admin.substr(0, 31), {}, false, fixture);
+  EXPECT_EQ(body_of(admin_seen).at("lastUsedDate").as_string(), format_date(last_use));
+  EXPECT_EQ(token_count(), 2) << "a fault changed the state";
   EXPECT_EQ(call("POST", "/api/v2/apiTokens", create_body).status, 201U);
-  EXPECT_EQ(token_count(), 2);
+  EXPECT_EQ(token_count(), 3);
 }
 
 TEST_F(fault_test, a_mutation_is_journaled_and_replays_from_its_seed) {
