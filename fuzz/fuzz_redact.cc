@@ -22,13 +22,11 @@ namespace {
 std::string redact_in_chunks(std::string_view text, dtoken::profile rules, dtoken::redact_mode mode,
                              std::size_t chunk) {
   std::string out;
-  const auto append = [](void* context, std::string_view bytes) noexcept {
-    static_cast<std::string*>(context)->append(bytes);
-  };
+  const auto append = [&out](std::string_view bytes) noexcept { out.append(bytes); };
   dtoken::redactor filter(rules, mode);
   for (std::size_t at = 0; at < text.size(); at += chunk)
-    filter.feed(text.substr(at, chunk), append, &out);
-  filter.finish(append, &out);
+    filter.feed(text.substr(at, chunk), append);
+  filter.finish(append);
   return out;
 }
 

@@ -21,13 +21,11 @@ namespace {
 std::string redacted(std::string_view text, redact_mode mode, std::size_t chunk,
                      std::uint64_t* masked = nullptr) {
   std::string out;
-  auto append = [](void* context, std::string_view bytes) noexcept {
-    static_cast<std::string*>(context)->append(bytes);
-  };
+  const auto append = [&out](std::string_view bytes) noexcept { out.append(bytes); };
   redactor filter(profile::documented, mode);
   for (std::size_t at = 0; at < text.size(); at += chunk)
-    filter.feed(text.substr(at, chunk), append, &out);
-  filter.finish(append, &out);
+    filter.feed(text.substr(at, chunk), append);
+  filter.finish(append);
   if (masked != nullptr) *masked = filter.tokens_masked();
   return out;
 }
@@ -108,15 +106,29 @@ TEST(redact_test, an_empty_chunk_with_a_null_pointer_is_nothing) {
       "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
   std::string out;
   redactor filter(profile::documented, redact_mode::mask_secret);
-  const auto append = [](void* context, std::string_view bytes) noexcept {
-    static_cast<std::string*>(context)->append(bytes);
-  };
-  filter.feed(std::string_view{}, append, &out);
-  filter.feed(token.substr(0, 40), append, &out);
-  filter.feed(std::string_view{}, append, &out);
-  filter.feed(token.substr(40), append, &out);
-  filter.finish(append, &out);
+  const auto append = [&out](std::string_view bytes) noexcept { out.append(bytes); };
+  filter.feed(std::string_view{}, append);
+  filter.feed(token.substr(0, 40), append);
+  filter.feed(std::string_view{}, append);
+  filter.feed(token.substr(40), append);
+  filter.finish(append);
   EXPECT_EQ(out, token.substr(0, 32) + std::string(64, '*'));
+  EXPECT_EQ(redact(std::string_view{}), "");
+}
+
+// The one-shot redact() writes what a redactor fed the whole text writes, in every mode and
+// profile.
+TEST(redact_test, the_one_shot_call_is_the_redactor_in_one_chunk) {
+  const std::string text =
+      "a "
+      "dt0c01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM5"
+      "72RZM b dt0g02.FXTREPTW.YHSNBIL4GECFKQI2QTJ5HRE2YA3HBMUETATAJQA2O5JIWUI2AE5F5W3DN5OSRTEC c";
+  for (const redact_mode mode :
+       {redact_mode::mask_secret, redact_mode::mask_token, redact_mode::digest}) {
+    EXPECT_EQ(redact(text, profile::documented, mode), redacted(text, mode, text.size()));
+  }
+  EXPECT_EQ(redact(text, profile::family), text.substr(0, 34) + std::string(64, '*') +
+                                               text.substr(98, 19) + std::string(64, '*') + " c");
 }
 
 TEST(redact_test, many_tokens_in_one_chunk) {

@@ -133,13 +133,7 @@ TEST(vectors_test, scanner_fixtures_and_redaction_cases) {
     }
 
     // The redactor gives exactly the expected output.
-    std::string redacted;
-    redactor filter(profile::strict, redact_mode::mask_secret);
-    const auto append = [](void* context, std::string_view bytes) noexcept {
-      static_cast<std::string*>(context)->append(bytes);
-    };
-    filter.feed(content, append, &redacted);
-    filter.finish(append, &redacted);
+    const std::string redacted = redact(content, profile::strict, redact_mode::mask_secret);
     EXPECT_EQ(redacted, text(redactions[i].at("output")));
 
     // The redacted output differs from the input only in the secret, which is all '*'.

@@ -10,28 +10,12 @@ struct error_text {
   std::string_view description;
 };
 
-// Indexed by the numeric value of error_code; the static_assert below keeps the two in step.
+// Indexed by the numeric value of error_code: made from the same list as the enum.
 constexpr std::array<error_text, error_code_count> error_texts{{
-    {"ok", "the candidate is a valid token"},
-    {"empty_input", "the candidate is empty"},
-    {"bad_prefix", "a token starts with \"dt0\""},
-    {"bad_type_letter", "byte 3, the type letter, must be an ASCII letter"},
-    {"bad_type_digits", "bytes 4 and 5, the type digits, must be ASCII digits"},
-    {"unknown_type", "the prefix names no known token type"},
-    {"truncated_prefix", "the candidate ends inside the 6-byte prefix"},
-    {"missing_separator", "a '.' must follow the prefix and the public part"},
-    {"public_part_too_short", "the public part is shorter than an admissible length"},
-    {"public_part_too_long", "the public part is longer than its longest admissible length"},
-    {"bad_public_character", "a byte of the public part is outside the allowed alphabet"},
-    {"secret_too_short", "the candidate ends before the 64-character secret part is complete"},
-    {"bad_secret_character", "a byte of the secret part is outside the allowed alphabet"},
-    {"secret_too_long", "the secret part is longer than 64 characters"},
-    {"trailing_data", "a complete token is followed by further bytes"},
-    {"non_base32_character", "'0', '1', '8' or '9' where this token type uses base32 (A-Z, 2-7)"},
-    {"legacy_bad_character", "a legacy token has only the characters A-Z a-z 0-9 _ -"},
-    {"legacy_too_short", "a legacy token has 21 characters"},
+#define DTOKEN_ERROR_TEXT(name, description) {#name, description},
+    DTOKEN_ERROR_CODES(DTOKEN_ERROR_TEXT)
+#undef DTOKEN_ERROR_TEXT
 }};
-static_assert(static_cast<std::size_t>(error_code::legacy_too_short) + 1 == error_code_count);
 
 }  // namespace
 

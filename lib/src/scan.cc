@@ -14,8 +14,8 @@
 namespace dtoken {
 namespace {
 
-constexpr std::size_t longest_token = 96;
-constexpr std::size_t shortest_token = 80;
+constexpr std::size_t longest_token = longest_token_length;
+constexpr std::size_t shortest_token = shortest_token_length;
 constexpr std::size_t candidate_bytes = 8;  // what find_prefix() looks at
 
 // The length of the token the profile accepts at the start of `rest`, or 0.

@@ -89,6 +89,16 @@ constexpr bool registry_is_sorted() {
 }
 static_assert(registry_is_sorted(), "find_token_type() needs the registry sorted by prefix");
 
+// Every registered length is in public_length_union, and every length of the union is some
+// type's: the sizes taken from the union (token.h) hold for every type.
+constexpr std::uint32_t registered_lengths = [] {
+  std::uint32_t lengths = 0;
+  for (const token_type& type : registry) lengths |= type.public_length_mask;
+  return lengths;
+}();
+static_assert(registered_lengths == public_length_union,
+              "token.h's public_length_union must be the union of the registry's lengths");
+
 }  // namespace
 
 std::span<const token_type> token_types() noexcept { return registry; }

@@ -229,9 +229,12 @@ bool is_valid_with(std::string_view candidate, profile rules, const kernel& byte
     return size == documented_length &&
            bytes.documented_span(candidate.data(), size) == documented_length;
   }
-  // Every other shape is prefix '.' public '.' secret with a public part of 8 or 24 bytes.
-  constexpr std::size_t fixed_bytes = prefix_length + 2 + secret_length;
-  if (size != fixed_bytes + 8 && size != fixed_bytes + 24) return false;
+  // Every other shape is prefix '.' public '.' secret with a public part of a registered length.
+  constexpr std::size_t fixed_bytes = token_length(0);
+  if (size < shortest_token_length || size > longest_token_length ||
+      ((public_length_union >> (size - fixed_bytes)) & 1U) == 0) {
+    return false;
+  }
   if (!check_prefix(candidate).ok()) return false;
   shape expected = family_shape;
   if (rules == profile::strict) {

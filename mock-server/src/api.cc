@@ -127,6 +127,17 @@ std::optional<std::string> token_api::seed(std::span<const seed_spec> batch) {
   return std::nullopt;
 }
 
+bool token_api::adopt_seed(std::string_view token) {
+  const std::lock_guard lock(mutex_);
+  const token_record* held = store_.find_by_secret(token, token_kind::api);
+  if (held == nullptr) held = store_.find_by_secret(token, token_kind::active_gate);
+  if (held == nullptr) return false;
+  if (std::find(seed_ids_.begin(), seed_ids_.end(), held->id) == seed_ids_.end()) {
+    seed_ids_.push_back(held->id);
+  }
+  return true;
+}
+
 std::vector<token_record> token_api::seeds() const {
   const std::shared_lock lock(mutex_);
   const token_store& start = started_ ? seeded_store_ : store_;

@@ -88,6 +88,9 @@ class token_api {
   // Adds every seed of `batch`, or none of them: nullopt, or why seed `n` is refused ("seed n:
   // ...").
   std::optional<std::string> seed(std::span<const seed_spec> batch);
+  // When the state (restored from a state file) holds exactly this token: it is a seed from now
+  // on, kept as it is, and true.
+  bool adopt_seed(std::string_view token);
   // The seeds still in the start state, in the order they came (admin token included).
   [[nodiscard]] std::vector<token_record> seeds() const;
   // Removes a seed from the state and from the start state; false when no seed has this ID.

@@ -95,8 +95,11 @@ std::size_t load_seeds(dtoken::mock::token_api& api, const std::string& path, bo
       throw std::runtime_error(where + failure.what());
     }
     // A token the restored state already holds is kept as it is there.
-    const std::optional<std::string> refused = api.seed(seed);
-    if (refused && !(restored && refused->find("exists") != std::string::npos)) {
+    if (restored && api.adopt_seed(seed.token)) {
+      ++loaded;
+      continue;
+    }
+    if (const std::optional<std::string> refused = api.seed(seed)) {
       throw std::runtime_error(where + *refused);
     }
     ++loaded;
@@ -288,7 +291,8 @@ std::string load_start_state(const mock_config& c, dtoken::mock::token_api& api,
     if (!c.token_settings.empty()) apply_token_settings(api, c.token_settings);
     if (!c.admin_token.empty()) {
       if (!dtoken::is_valid(c.admin_token, dtoken::profile::family) ||
-          (!api.seed(c.admin_token, "dtoken-mock admin", "admin") && !restored)) {
+          (!(restored && api.adopt_seed(c.admin_token)) &&
+           !api.seed(c.admin_token, "dtoken-mock admin", "admin"))) {
         throw startup_error("--admin-token is not a valid token", exit_usage);
       }
       return {};

@@ -51,14 +51,7 @@ std::size_t utf8_sequence(std::string_view text, std::size_t at) {
 }  // namespace
 
 std::string mask_secrets(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  redactor filter(profile::family, redact_mode::mask_secret);
-  const auto append = [](void* context, std::string_view bytes) noexcept {
-    static_cast<std::string*>(context)->append(bytes);
-  };
-  filter.feed(text, append, &out);
-  filter.finish(append, &out);
+  std::string out = redact(text, profile::family, redact_mode::mask_secret);
   mask_old_format(out);
   return out;
 }

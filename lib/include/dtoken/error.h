@@ -13,33 +13,48 @@
 
 namespace dtoken {
 
-/// Why a candidate is not a token. Each value names the rule that failed at `result::position`.
-/// The numeric values are stable: new codes are only ever appended.
+/// The error codes, one line each, in their stable numeric order: X(name, description). This
+/// list is the only place a code is named: the enum, error_code_count, to_string(), describe()
+/// and error_code_from_string() are all made from it, so a new code (appended, never inserted:
+/// the numeric values are stable) cannot leave a gap. The description is the sentence
+/// describe() returns, and says which rule failed at `result::position`.
+#define DTOKEN_ERROR_CODES(X)                                                                  \
+  X(ok, "the candidate is a valid token")                                                      \
+  X(empty_input, "the candidate is empty")                                                     \
+  X(bad_prefix, "a token starts with \"dt0\"")                                                 \
+  X(bad_type_letter, "byte 3, the type letter, must be an ASCII letter")                       \
+  X(bad_type_digits, "bytes 4 and 5, the type digits, must be ASCII digits")                   \
+  /* strict only: */                                                                           \
+  X(unknown_type, "the prefix names no known token type")                                      \
+  X(truncated_prefix, "the candidate ends inside the 6-byte prefix")                           \
+  /* or the input ended where the '.' belongs: */                                              \
+  X(missing_separator, "a '.' must follow the prefix and the public part")                     \
+  X(public_part_too_short, "the public part is shorter than an admissible length")             \
+  X(public_part_too_long, "the public part is longer than its longest admissible length")      \
+  X(bad_public_character, "a byte of the public part is outside the allowed alphabet")         \
+  X(secret_too_short, "the candidate ends before the 64-character secret part is complete")    \
+  X(bad_secret_character, "a byte of the secret part is outside the allowed alphabet")         \
+  X(secret_too_long, "the secret part is longer than 64 characters")                           \
+  X(trailing_data, "a complete token is followed by further bytes")                            \
+  /* strict only: */                                                                           \
+  X(non_base32_character, "'0', '1', '8' or '9' where this token type uses base32 (A-Z, 2-7)") \
+  /* legacy only: */                                                                           \
+  X(legacy_bad_character, "a legacy token has only the characters A-Z a-z 0-9 _ -")            \
+  X(legacy_too_short, "a legacy token has 21 characters")
+
+/// Why a candidate is not a token: DTOKEN_ERROR_CODES, in order (ok = 0).
 enum class error_code : std::uint8_t {
-  ok = 0,                 ///< The candidate is a valid token under the profile.
-  empty_input,            ///< The candidate is empty.
-  bad_prefix,             ///< Bytes 0-2 must be "dt0".
-  bad_type_letter,        ///< Byte 3, the type letter, must be an ASCII letter [a-zA-Z].
-  bad_type_digits,        ///< Bytes 4-5, the type digits, must be ASCII digits [0-9].
-  unknown_type,           ///< strict: the prefix (letter + digits) names no type in the registry.
-  truncated_prefix,       ///< The input ends inside the 6-byte prefix "dt0" letter digit digit.
-  missing_separator,      ///< A '.' must follow the prefix and the public part (or the input ended
-                          ///< there).
-  public_part_too_short,  ///< The public part ended ('.' or end of input) before an admissible
-                          ///< length.
-  public_part_too_long,   ///< The public part goes on past its longest admissible length.
-  bad_public_character,   ///< A byte of the public part is outside the profile's alphabet.
-  secret_too_short,       ///< The input ends before the 64-character secret part is complete.
-  bad_secret_character,   ///< A byte of the secret part is outside the profile's alphabet.
-  secret_too_long,        ///< The secret part goes on past 64 characters.
-  trailing_data,          ///< A complete token is followed by further bytes.
-  non_base32_character,   ///< strict: '0', '1', '8' or '9' where the type uses base32 (A-Z, 2-7).
-  legacy_bad_character,   ///< legacy: a byte outside [A-Za-z0-9_-].
-  legacy_too_short,       ///< legacy: the input ends before 21 characters.
+#define DTOKEN_ERROR_ENUMERATOR(name, description) name,
+  DTOKEN_ERROR_CODES(DTOKEN_ERROR_ENUMERATOR)
+#undef DTOKEN_ERROR_ENUMERATOR
 };
 
 /// Number of error_code values; error_code values are 0 .. error_code_count - 1.
-inline constexpr std::size_t error_code_count = 18;
+inline constexpr std::size_t error_code_count = 0
+#define DTOKEN_ERROR_COUNT(name, description) +1
+    DTOKEN_ERROR_CODES(DTOKEN_ERROR_COUNT)
+#undef DTOKEN_ERROR_COUNT
+    ;
 
 /// The snake_case name of `code`, as used in JSON output ("bad_secret_character"). Never empty.
 [[nodiscard]] std::string_view to_string(error_code code) noexcept;

@@ -41,7 +41,7 @@
 namespace dtoken {
 
 /// The largest token generate() writes (6 + 1 + 24 + 1 + 64).
-inline constexpr std::size_t max_token_length = 96;
+inline constexpr std::size_t max_token_length = longest_token_length;
 /// Length of an old-format token ID: a UUID, "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
 inline constexpr std::size_t legacy_token_id_length = 36;
 

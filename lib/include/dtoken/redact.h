@@ -23,8 +23,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "dtoken/scan.h"
 
@@ -62,11 +65,31 @@ class redactor {
   /// The input has ended: writes the rest. The redactor can then be reused.
   void finish(output_sink sink, void* context) noexcept;
 
+  /// The same, with any callable taking `std::string_view` (a lambda that appends to a string).
+  template <typename Sink>
+  void feed(std::string_view chunk, Sink&& sink) noexcept {
+    feed(chunk, &write<std::remove_reference_t<Sink>>, context_of(sink));
+  }
+  template <typename Sink>
+  void finish(Sink&& sink) noexcept {
+    finish(&write<std::remove_reference_t<Sink>>, context_of(sink));
+  }
+
   /// Tokens masked so far, over every input.
   [[nodiscard]] std::uint64_t tokens_masked() const noexcept { return masked_; }
 
  private:
-  static constexpr std::size_t held_back = 96;  // the longest token
+  // The callable travels as a void*; write<Sink> restores its type (and constness).
+  template <typename Sink>
+  static void write(void* context, std::string_view bytes) noexcept {
+    (*static_cast<Sink*>(context))(bytes);
+  }
+  template <typename Sink>
+  static void* context_of(Sink& sink) noexcept {
+    return const_cast<void*>(static_cast<const void*>(std::addressof(sink)));
+  }
+
+  static constexpr std::size_t held_back = longest_token_length;
 
   static void on_finding(void* context, const finding& found) noexcept;
   // Writes stream bytes [emitted_, until) unchanged, from the held-back bytes and the chunk.
@@ -87,6 +110,11 @@ class redactor {
   output_sink sink_ = nullptr;
   void* context_ = nullptr;
 };
+
+/// `text` redacted whole, as one redactor fed `text` in one chunk writes it. For streams and for
+/// output without a string of its own, use redactor.
+[[nodiscard]] std::string redact(std::string_view text, profile rules = profile::documented,
+                                 redact_mode mode = redact_mode::mask_secret);
 
 }  // namespace dtoken
 

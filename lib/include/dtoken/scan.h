@@ -31,7 +31,7 @@ namespace dtoken {
 /// A token found in the input.
 struct finding {
   std::uint64_t offset = 0;  ///< Byte offset of the token in the whole input.
-  std::size_t length = 0;    ///< The token's length (80 or 96).
+  std::size_t length = 0;    ///< The token's length (80 or 96: token_length()).
   std::uint64_t line = 0;    ///< 1-based line of its first byte (lines end with '\n').
   std::uint64_t column = 0;  ///< 1-based byte column of its first byte.
   bool bounded = false;      ///< No [A-Za-z0-9] byte right before or right after it.
@@ -98,7 +98,7 @@ class scanner {
   void keep_tail(std::string_view window, std::uint64_t base) noexcept;
 
   // The longest token plus the byte before it: what the scanner holds back.
-  static constexpr std::size_t held_back = 97;
+  static constexpr std::size_t held_back = longest_token_length + 1;
   // Chunks shorter than this are appended to the held-back bytes instead of scanned in place.
   static constexpr std::size_t small_chunk = 128;
 

@@ -17,6 +17,7 @@
 #ifndef DTOKEN_TOKEN_H
 #define DTOKEN_TOKEN_H
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -31,6 +32,28 @@ inline constexpr std::size_t prefix_length = 6;
 inline constexpr std::size_t secret_length = 64;
 /// Length of an old-format ("legacy", before Dynatrace 1.205) token.
 inline constexpr std::size_t legacy_token_length = 21;
+
+/// The public-part lengths of the registered types, as a mask (bit L: length L): the union of
+/// every token_type::public_length_mask (token_types.cc checks it with a static_assert). The
+/// validator, the scanner's hold-back, the generator's buffers and the redactor take their
+/// sizes from here; a new length is added here and in the registry, nowhere else.
+inline constexpr std::uint32_t public_length_union = (1U << 8) | (1U << 24);
+/// The public-part length of the published regex (`dt0[a-zA-Z][0-9]{2}\.[A-Z0-9]{24}\...`).
+inline constexpr std::size_t documented_public_length = 24;
+/// The shortest and the longest public part of any registered type.
+inline constexpr std::size_t shortest_public_length =
+    static_cast<std::size_t>(std::countr_zero(public_length_union));
+inline constexpr std::size_t longest_public_length =
+    31 - static_cast<std::size_t>(std::countl_zero(public_length_union));
+/// The length of a token whose public part is `public_length` long: prefix '.' public '.' secret.
+[[nodiscard]] constexpr std::size_t token_length(std::size_t public_length) noexcept {
+  return prefix_length + 1 + public_length + 1 + secret_length;
+}
+/// The shortest and the longest current-format token (80 and 96 bytes).
+inline constexpr std::size_t shortest_token_length = token_length(shortest_public_length);
+inline constexpr std::size_t longest_token_length = token_length(longest_public_length);
+static_assert(shortest_token_length == 80 && longest_token_length == 96 &&
+              documented_public_length <= longest_public_length);
 
 /// The sets of characters a token part may be made of.
 enum class alphabet : std::uint8_t {

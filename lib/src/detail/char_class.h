@@ -64,7 +64,7 @@ inline constexpr std::array<std::uint8_t, 256> char_classes = make_char_classes(
 }
 
 // The documented token, "dt0" letter digit digit '.' 24 x [A-Z0-9] '.' 64 x [A-Z0-9], is 96 bytes.
-inline constexpr std::size_t documented_length = 96;
+inline constexpr std::size_t documented_length = token_length(documented_public_length);
 inline constexpr std::size_t documented_public_length = 24;
 
 }  // namespace dtoken::detail

@@ -19,9 +19,9 @@ struct shape {
   alphabet other_secret_alphabet;  // equal to secret_alphabet when there is only one
 };
 
-inline constexpr shape documented_shape{1U << 24, alphabet::upper_alnum, alphabet::upper_alnum,
-                                        alphabet::upper_alnum};
-inline constexpr shape family_shape{(1U << 8) | (1U << 24), alphabet::alnum, alphabet::upper_alnum,
+inline constexpr shape documented_shape{1U << documented_public_length, alphabet::upper_alnum,
+                                        alphabet::upper_alnum, alphabet::upper_alnum};
+inline constexpr shape family_shape{public_length_union, alphabet::alnum, alphabet::upper_alnum,
                                     alphabet::lower_hex};
 
 [[nodiscard]] constexpr shape shape_of(const token_type& type) noexcept {
