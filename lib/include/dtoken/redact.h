@@ -29,6 +29,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "dtoken/callback.h"
 #include "dtoken/scan.h"
 
 namespace dtoken {
@@ -68,27 +69,19 @@ class redactor {
   /// The same, with any callable taking `std::string_view` (a lambda that appends to a string).
   template <typename Sink>
   void feed(std::string_view chunk, Sink&& sink) noexcept {
-    feed(chunk, &write<std::remove_reference_t<Sink>>, context_of(sink));
+    feed(chunk, &detail::trampoline<std::remove_reference_t<Sink>, std::string_view>,
+         detail::context_of(sink));
   }
   template <typename Sink>
   void finish(Sink&& sink) noexcept {
-    finish(&write<std::remove_reference_t<Sink>>, context_of(sink));
+    finish(&detail::trampoline<std::remove_reference_t<Sink>, std::string_view>,
+           detail::context_of(sink));
   }
 
   /// Tokens masked so far, over every input.
   [[nodiscard]] std::uint64_t tokens_masked() const noexcept { return masked_; }
 
  private:
-  // The callable travels as a void*; write<Sink> restores its type (and constness).
-  template <typename Sink>
-  static void write(void* context, std::string_view bytes) noexcept {
-    (*static_cast<Sink*>(context))(bytes);
-  }
-  template <typename Sink>
-  static void* context_of(Sink& sink) noexcept {
-    return const_cast<void*>(static_cast<const void*>(std::addressof(sink)));
-  }
-
   static constexpr std::size_t held_back = longest_token_length;
 
   static void on_finding(void* context, const finding& found) noexcept;

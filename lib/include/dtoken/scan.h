@@ -23,6 +23,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "dtoken/callback.h"
 #include "dtoken/token.h"
 #include "dtoken/validate.h"
 
@@ -65,27 +66,19 @@ class scanner {
   /// The same, with any callable taking `const finding&`.
   template <typename Callback>
   void feed(std::string_view chunk, Callback&& callback) noexcept {
-    feed(chunk, &call<std::remove_reference_t<Callback>>, context_of(callback));
+    feed(chunk, &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
+         detail::context_of(callback));
   }
   template <typename Callback>
   void finish(Callback&& callback) noexcept {
-    finish(&call<std::remove_reference_t<Callback>>, context_of(callback));
+    finish(&detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
+           detail::context_of(callback));
   }
 
   /// Bytes fed so far.
   [[nodiscard]] std::uint64_t bytes_seen() const noexcept { return end_; }
 
  private:
-  // The callable travels as a void*; call<Callback> restores its type (and constness).
-  template <typename Callback>
-  static void call(void* context, const finding& found) noexcept {
-    (*static_cast<Callback*>(context))(found);
-  }
-  template <typename Callback>
-  static void* context_of(Callback& callback) noexcept {
-    return const_cast<void*>(static_cast<const void*>(std::addressof(callback)));
-  }
-
   // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`),
   // counting lines along the way up to absolute offset `count_to` at most. Without `at_end`,
   // stops at the first start whose token and following byte are not all in the window, and
