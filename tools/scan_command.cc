@@ -21,6 +21,7 @@
 #include "dtoken/version.h"
 #include "mapped_file.h"
 #include "progress.h"
+#include "scan_filters.h"
 #include "scan_paths.h"
 #include "scan_report.h"
 
@@ -55,12 +56,6 @@ struct scan_options {
   std::set<std::string, std::less<>> allowed_ids;
   progress_meter* progress = nullptr;
   unsigned part_threads = 1;  // threads that share one large file
-};
-
-// A finding of a stream, with its own copy of the token.
-struct reported {
-  finding where;  // token points into `token_text`
-  std::string token_text;
 };
 
 // The bytes of findings' tokens, in blocks that never move: a view into them stays valid while
@@ -105,47 +100,6 @@ struct file_result {
     findings.push_back(found);
   }
 };
-
-// How far from the token, on its line, the inline allow marker is looked for.
-constexpr std::size_t allow_reach = 4096;
-
-// The part of the line of `text` around the token at [at, at + length) that lies within
-// allow_reach bytes of it, and whether all of that part is in `text`: the part ends at a '\n' or
-// at the reach on each side (or at the ends of `text` when `text_starts_line` or
-// `text_ends_line` says the line does too).
-struct line_view {
-  std::string_view part;
-  bool complete;
-};
-line_view line_around(std::string_view text, std::size_t at, std::size_t length,
-                      bool text_starts_line, bool text_ends_line) {
-  const std::size_t from = at > allow_reach ? at - allow_reach : 0;
-  const std::size_t to = std::min(text.size(), at + length + allow_reach);
-  const std::size_t line_break = text.substr(from, at - from).rfind('\n');
-  const std::size_t line_end = text.substr(at + length, to - at - length).find('\n');
-  const std::size_t begin = line_break == std::string_view::npos ? from : from + line_break + 1;
-  const std::size_t end = line_end == std::string_view::npos ? to : at + length + line_end;
-  const bool start_known = line_break != std::string_view::npos || from > 0 || text_starts_line;
-  const bool end_known =
-      line_end != std::string_view::npos || to == at + length + allow_reach || text_ends_line;
-  return {text.substr(begin, end - begin), start_known && end_known};
-}
-
-bool has_allow_marker(std::string_view line) {
-  return line.find("dtoken:allow") != std::string_view::npos;
-}
-
-// Whether the line of the finding at [offset, offset + length) of the open file carries the
-// inline allow marker, read from the file.
-bool allowed_inline(int fd, std::uint64_t offset, std::size_t length) {
-  const std::uint64_t begin = offset > allow_reach ? offset - allow_reach : 0;
-  std::string around(static_cast<std::size_t>(offset - begin) + length + allow_reach, '\0');
-  const ssize_t got = ::pread(fd, around.data(), around.size(), static_cast<off_t>(begin));
-  if (got <= 0) return false;
-  around.resize(static_cast<std::size_t>(got));
-  return has_allow_marker(
-      line_around(around, static_cast<std::size_t>(offset - begin), length, begin == 0, true).part);
-}
 
 // What the scan of one part of a file found, with what the parts after it need to number lines.
 struct part_result {
@@ -339,51 +293,6 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
   }
   return result;
 }
-
-// Holds each finding of a stream until the part of its line within allow_reach of it has been
-// read, then passes on those without the inline allow marker, in order. It keeps the stream's
-// last bytes: from allow_reach before the oldest pending finding, or before the end, whichever
-// is earlier; so its memory is bounded by the chunk size plus a few KiB.
-class stream_allow_filter {
- public:
-  // Takes a finding reported during feed() or finish() of the scanner.
-  void hold(const finding& found) { pending_.push_back({found, std::string(found.token)}); }
-
-  // The chunk just fed to the scanner: passes on the findings that are now settled.
-  template <typename Emit>
-  void settle(std::string_view chunk, bool at_end, Emit&& emit) {
-    window_.append(chunk);
-    while (!pending_.empty()) {
-      reported& next = pending_.front();
-      const line_view line =
-          line_around(window_, static_cast<std::size_t>(next.where.offset - window_base_),
-                      next.where.length, window_base_ == 0, at_end);
-      if (!line.complete) break;
-      if (!has_allow_marker(line.part)) {
-        next.where.token = next.token_text;
-        emit(next.where);
-      }
-      pending_.pop_front();
-    }
-    // Keep what a pending or a future finding may still need (a future one starts at most 97
-    // bytes before the end).
-    const std::uint64_t end = window_base_ + window_.size();
-    std::uint64_t keep_from = end > allow_reach + 128 ? end - allow_reach - 128 : 0;
-    if (!pending_.empty()) {
-      const std::uint64_t first = pending_.front().where.offset;
-      keep_from = std::min(keep_from, first > allow_reach ? first - allow_reach : 0);
-    }
-    if (keep_from > window_base_) {
-      window_.erase(0, static_cast<std::size_t>(keep_from - window_base_));
-      window_base_ = keep_from;
-    }
-  }
-
- private:
-  std::deque<reported> pending_;
-  std::string window_;
-  std::uint64_t window_base_ = 0;  // the stream offset of window_[0]
-};
 
 // Reads what is available, up to `buffer.size()` bytes: from standard input directly (so that a
 // pipe's data is scanned as it comes, not once 1 MiB has arrived), else from `in`.

@@ -1,18 +1,10 @@
 #include "scan_report.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "dtoken/version.h"
 
 namespace dtoken::cli {
 namespace {
 
-constexpr std::string_view fingerprint_key = "dtoken/v1";
 constexpr std::string_view generic_rule = "dynatrace-token";
 
 // SARIF rule IDs: "dynatrace-token/dt0c01" for each registered type, "dynatrace-token" for a
@@ -106,19 +98,6 @@ boost::json::object sarif_result(std::string_view path, const finding& found,
 
 }  // namespace
 
-std::string_view report_path(std::string_view path) {
-  while (path.starts_with("./") && path.size() > 2) path.remove_prefix(2);
-  return path;
-}
-
-std::string fingerprint(std::string_view path, std::string_view token_id,
-                        std::uint64_t occurrence) {
-  std::string material = "dtoken fingerprint v1\n";
-  material.append(report_path(path)).append("\n").append(token_id).append("\n");
-  material.append(std::to_string(occurrence));
-  return sha256_hex(material).substr(0, 32);
-}
-
 report_writer::report_writer(std::ostream& out, output_format format, profile rules,
                              bool show_secret)
     : out_(out), format_(format), rules_(rules), show_secret_(show_secret) {
@@ -179,80 +158,6 @@ void report_writer::finish() {
          {"properties", {{"profile", to_string(rules_)}}},
          {"results", sarif_results_}}}}};
   out_ << boost::json::serialize(log) << '\n';
-}
-
-std::set<std::string, std::less<>> read_baseline(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) throw usage_error("cannot read baseline " + path);
-  boost::system::error_code error;
-  const boost::json::value document = boost::json::parse(text.str(), error);
-  const auto fail = [&] {
-    return usage_error("baseline " + path +
-                       " is neither a dtoken baseline nor a SARIF log of dtoken scan");
-  };
-  if (error || !document.is_object()) throw fail();
-  std::set<std::string, std::less<>> known;
-  const auto take = [&](const boost::json::value* value) {
-    if (value == nullptr || !value->is_string()) throw fail();
-    known.emplace(value->as_string());
-  };
-  const boost::json::object& root = document.as_object();
-  if (const auto* findings = root.if_contains("findings"); findings != nullptr) {
-    if (!findings->is_array()) throw fail();
-    for (const auto& entry : findings->as_array()) {
-      if (!entry.is_object()) throw fail();
-      take(entry.as_object().if_contains("fingerprint"));
-    }
-    return known;
-  }
-  const auto* runs = root.if_contains("runs");
-  if (runs == nullptr || !runs->is_array()) throw fail();
-  for (const auto& run : runs->as_array()) {
-    const auto* results = run.is_object() ? run.as_object().if_contains("results") : nullptr;
-    if (results == nullptr || !results->is_array()) throw fail();
-    for (const auto& result : results->as_array()) {
-      const auto* prints =
-          result.is_object() ? result.as_object().if_contains("partialFingerprints") : nullptr;
-      if (prints == nullptr || !prints->is_object()) throw fail();
-      take(prints->as_object().if_contains(fingerprint_key));
-    }
-  }
-  return known;
-}
-
-void write_baseline(const std::string& path, const std::vector<baseline_entry>& entries) {
-  boost::json::array findings;
-  for (const baseline_entry& entry : entries) {
-    findings.push_back({{"fingerprint", entry.fingerprint},
-                        {"path", valid_utf8(entry.path)},
-                        {"line", entry.line},
-                        {"token_id", entry.token_id}});
-  }
-  std::string text = "{\"dtoken_baseline\": 1, \"findings\": [";
-  for (std::size_t i = 0; i < findings.size(); ++i) {
-    text.append(i == 0 ? "\n  " : ",\n  ").append(boost::json::serialize(findings[i]));
-  }
-  text.append(findings.empty() ? "]}\n" : "\n]}\n");
-  // Atomically: a temporary file beside the target, fsync, rename.
-  const std::string temporary = path + ".dtoken-tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  std::size_t written = 0;
-  while (ok && written < text.size()) {
-    const ssize_t put = ::write(fd, text.data() + written, text.size() - written);
-    ok = put > 0 || (put < 0 && errno == EINTR);
-    if (put > 0) written += static_cast<std::size_t>(put);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  if (fd >= 0) ok = ::close(fd) == 0 && ok;
-  ok = ok && ::rename(temporary.c_str(), path.c_str()) == 0;
-  if (!ok) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temporary.c_str());
-    throw std::runtime_error("cannot write baseline " + path + ": " + reason);
-  }
 }
 
 }  // namespace dtoken::cli

@@ -14,25 +14,9 @@
 
 #include "cli.h"
 #include "dtoken/scan.h"
+#include "scan_filters.h"
 
 namespace dtoken::cli {
-
-// A path as reports show it: without a leading "./".
-std::string_view report_path(std::string_view path);
-
-// The stable identity of a finding: 32 hex digits of SHA-256 over the report path, the token ID
-// and which occurrence of that token ID in that file it is (0, 1, ...). It stays the same when
-// lines are added or removed around the token, and never depends on the secret.
-std::string fingerprint(std::string_view path, std::string_view token_id, std::uint64_t occurrence);
-
-// Numbers the occurrences of each token ID within one file, for fingerprint().
-class occurrence_counter {
- public:
-  std::uint64_t next(std::string_view token_id) { return counts_[std::string(token_id)]++; }
-
- private:
-  std::map<std::string, std::uint64_t, std::less<>> counts_;
-};
 
 // Writes findings in one format. Text and JSON Lines go out one finding at a time; JSON and SARIF
 // are one document, closed by finish().
@@ -50,21 +34,6 @@ class report_writer {
   bool first_ = true;
   boost::json::array sarif_results_;
 };
-
-// A known finding, as a baseline file records it.
-struct baseline_entry {
-  std::string fingerprint;
-  std::string path;
-  std::uint64_t line = 0;
-  std::string token_id;
-};
-
-// The fingerprints of a baseline file: one written by write_baseline(), or a SARIF log written by
-// `dtoken scan --format sarif`. Throws usage_error when it cannot be read or is not one of these.
-std::set<std::string, std::less<>> read_baseline(const std::string& path);
-
-// Writes `entries` as a baseline file (JSON; no secrets), atomically. Throws std::runtime_error.
-void write_baseline(const std::string& path, const std::vector<baseline_entry>& entries);
 
 }  // namespace dtoken::cli
 
