@@ -207,40 +207,26 @@ DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
   return block;
 }
 
-// One pass over aligned 64-byte blocks, as the AVX-512 kernel does (prefix_search.h).
+// The ISA's part of find_prefix_with (prefix_search.h).
+struct avx2_isa {
+  static constexpr span_function documented_span = avx2_documented_span;
+  DTOKEN_AVX2 static block_bits bits_at(const char* data, std::ptrdiff_t size,
+                                        std::ptrdiff_t block) noexcept {
+    return detail::bits_at(data, size, block);
+  }
+  template <bool Documented>
+  DTOKEN_AVX2 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
+                                                  std::ptrdiff_t last, std::ptrdiff_t end,
+                                                  std::size_t& newlines) noexcept {
+    return detail::run_of_blocks<Documented>(data, block, last, end, newlines);
+  }
+};
+
 DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size, std::size_t from,
                                          std::size_t count_from, std::size_t count_end,
                                          newline_tally& lines, bool documented_only) noexcept {
-  const auto end = static_cast<std::ptrdiff_t>(size);
-  const auto misalignment =
-      static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
-  std::ptrdiff_t block = static_cast<std::ptrdiff_t>(from) - misalignment;
-  const interior inside(static_cast<std::ptrdiff_t>(from), end,
-                        static_cast<std::ptrdiff_t>(count_from),
-                        static_cast<std::ptrdiff_t>(count_end));
-  const span_function documented = documented_only ? avx2_documented_span : nullptr;
-  block_bits current = bits_at(data, end, block);
-  std::size_t found = size;
-  for (;;) {
-    if (inside.contains(block)) {
-      // The common case, in a tight loop: whole blocks where no start passes the masks.
-      const std::ptrdiff_t run_begin = block;
-      std::size_t newlines = 0;
-      block = documented_only ? run_of_blocks<true>(data, block, inside.last, end, newlines)
-                              : run_of_blocks<false>(data, block, inside.last, end, newlines);
-      tally_run(data, run_begin, block, newlines, lines);
-      current = bits_at(data, end, block);
-    }
-    if (block >= end) return size;
-    const block_bits next = bits_at(data, end, block + 64);
-    if (settle_block(data, block, current, next, static_cast<std::ptrdiff_t>(from), end,
-                     static_cast<std::ptrdiff_t>(count_from),
-                     static_cast<std::ptrdiff_t>(count_end), lines, documented, found)) {
-      return found;
-    }
-    current = next;
-    block += 64;
-  }
+  return find_prefix_with<avx2_isa>(data, size, from, count_from, count_end, lines,
+                                    documented_only);
 }
 
 DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) noexcept {

@@ -215,42 +215,26 @@ DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t bloc
   return block;
 }
 
-// One pass over aligned 64-byte blocks, one load each: run_of_blocks over the interior, the masks
-// of prefix_search.h at the edges. A block's starts need the next block's first bytes, so the
-// loop runs one block ahead.
+// The ISA's part of find_prefix_with (prefix_search.h).
+struct avx512_isa {
+  static constexpr span_function documented_span = avx512_documented_span;
+  DTOKEN_AVX512 static block_bits bits_at(const char* data, std::ptrdiff_t size,
+                                          std::ptrdiff_t block) noexcept {
+    return detail::bits_at(data, size, block);
+  }
+  template <bool Documented>
+  DTOKEN_AVX512 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
+                                                    std::ptrdiff_t last, std::ptrdiff_t end,
+                                                    std::size_t& newlines) noexcept {
+    return detail::run_of_blocks<Documented>(data, block, last, end, newlines);
+  }
+};
+
 DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size, std::size_t from,
                                              std::size_t count_from, std::size_t count_end,
                                              newline_tally& lines, bool documented_only) noexcept {
-  const auto end = static_cast<std::ptrdiff_t>(size);
-  const auto misalignment =
-      static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
-  std::ptrdiff_t block = static_cast<std::ptrdiff_t>(from) - misalignment;
-  const interior inside(static_cast<std::ptrdiff_t>(from), end,
-                        static_cast<std::ptrdiff_t>(count_from),
-                        static_cast<std::ptrdiff_t>(count_end));
-  const span_function documented = documented_only ? avx512_documented_span : nullptr;
-  block_bits current = bits_at(data, end, block);
-  std::size_t found = size;
-  for (;;) {
-    if (inside.contains(block)) {
-      // The common case, in a tight loop: whole blocks where no start passes the masks.
-      const std::ptrdiff_t run_begin = block;
-      std::size_t newlines = 0;
-      block = documented_only ? run_of_blocks<true>(data, block, inside.last, end, newlines)
-                              : run_of_blocks<false>(data, block, inside.last, end, newlines);
-      tally_run(data, run_begin, block, newlines, lines);
-      current = bits_at(data, end, block);
-    }
-    if (block >= end) return size;
-    const block_bits next = bits_at(data, end, block + 64);
-    if (settle_block(data, block, current, next, static_cast<std::ptrdiff_t>(from), end,
-                     static_cast<std::ptrdiff_t>(count_from),
-                     static_cast<std::ptrdiff_t>(count_end), lines, documented, found)) {
-      return found;
-    }
-    current = next;
-    block += 64;
-  }
+  return find_prefix_with<avx512_isa>(data, size, from, count_from, count_end, lines,
+                                      documented_only);
 }
 
 DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t size) noexcept {

@@ -109,15 +109,26 @@ struct interior {
   }
 };
 
+// What kernel::find_prefix searches: starts in [from, size - 7] of data[0, size), and newlines
+// counted in [count_from, count_end).
+struct search_range {
+  std::ptrdiff_t from;
+  std::ptrdiff_t size;
+  std::ptrdiff_t count_from;
+  std::ptrdiff_t count_end;
+};
+
 // Settles the block at `block`, given its bits and the next block's: true (and the index in
 // `found`) when a candidate starts in it, after counting the newlines before that candidate;
-// false after counting all of its newlines. The arguments are those of kernel::find_prefix.
+// false after counting all of its newlines.
 inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bits& current,
-                         const block_bits& next, std::ptrdiff_t from, std::ptrdiff_t size,
-                         std::ptrdiff_t count_from, std::ptrdiff_t count_end, newline_tally& lines,
+                         const block_bits& next, const search_range& range, newline_tally& lines,
                          span_function documented, std::size_t& found) noexcept {
-  std::uint64_t starts = masked_starts(current, next) & index_range(block, from, size - 7);
-  const std::uint64_t newlines = current.newline & index_range(block, count_from, count_end);
+  std::uint64_t starts =
+      masked_starts(current, next) & index_range(block, range.from, range.size - 7);
+  const std::uint64_t newlines =
+      current.newline & index_range(block, range.count_from, range.count_end);
+  const std::ptrdiff_t size = range.size;
   for (; starts != 0; starts &= starts - 1) {
     const int j = std::countr_zero(starts);
     if (is_candidate(data, block + j, size, documented)) {
@@ -128,6 +139,51 @@ inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bit
   }
   tally(newlines, block, lines);
   return false;
+}
+
+// kernel::find_prefix of a wide kernel: one pass over aligned 64-byte blocks, a tight loop in the
+// interior, block masks at the edges. What differs between kernels comes from `Isa`:
+//   Isa::documented_span                 the kernel's documented_span
+//   Isa::bits_at(data, size, block)      a block's bit masks (block_bits)
+//   Isa::run_of_blocks<Documented>(data, block, last, size, newlines)
+//                                        the tight loop: the first block before `last` where a
+//                                        candidate starts, its newlines added to `newlines`
+// Always inlined into the kernel's own find_prefix, which carries the kernel's target attribute,
+// so that the ISA's functions inline there as they would in a hand-written copy.
+template <typename Isa>
+[[gnu::always_inline]] inline std::size_t find_prefix_with(const char* data, std::size_t size,
+                                                           std::size_t from, std::size_t count_from,
+                                                           std::size_t count_end,
+                                                           newline_tally& lines,
+                                                           bool documented_only) noexcept {
+  const search_range range{static_cast<std::ptrdiff_t>(from), static_cast<std::ptrdiff_t>(size),
+                           static_cast<std::ptrdiff_t>(count_from),
+                           static_cast<std::ptrdiff_t>(count_end)};
+  const auto misalignment =
+      static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
+  std::ptrdiff_t block = range.from - misalignment;
+  const interior inside(range.from, range.size, range.count_from, range.count_end);
+  const span_function documented = documented_only ? Isa::documented_span : nullptr;
+  block_bits current = Isa::bits_at(data, range.size, block);
+  std::size_t found = size;
+  for (;;) {
+    if (inside.contains(block)) {
+      // The common case, in a tight loop: whole blocks where no start passes the masks.
+      const std::ptrdiff_t run_begin = block;
+      std::size_t newlines = 0;
+      block =
+          documented_only
+              ? Isa::template run_of_blocks<true>(data, block, inside.last, range.size, newlines)
+              : Isa::template run_of_blocks<false>(data, block, inside.last, range.size, newlines);
+      tally_run(data, run_begin, block, newlines, lines);
+      current = Isa::bits_at(data, range.size, block);
+    }
+    if (block >= range.size) return size;
+    const block_bits next = Isa::bits_at(data, range.size, block + 64);
+    if (settle_block(data, block, current, next, range, lines, documented, found)) return found;
+    current = next;
+    block += 64;
+  }
 }
 
 }  // namespace dtoken::detail
