@@ -61,7 +61,6 @@ bool field_fits_kind(std::string_view key, fault_kind kind) {
   if (key == "bytes") return kind == fault_kind::random_bytes;
   if (key == "bytes_per_second") return kind == fault_kind::slow_body;
   if (key == "mutation" || key == "mutation_seed") return kind == fault_kind::mutate;
-  if (key == "drop") return kind == fault_kind::empty;
   return true;
 }
 
@@ -149,9 +148,12 @@ std::optional<std::string> read_member(std::string_view key, const json::value& 
       names.append(names.empty() ? "" : ", ").append(name);
     return "is none of " + names;
   }
-  if (key == "drop") {
-    if (value.is_bool() && value.as_bool()) return std::nullopt;
-    return std::string("is not true");
+  if (key == "drop") {  // (as rules said before kinds: true is the kind empty)
+    if (!value.is_bool()) return std::string("is not a boolean");
+    if (value.as_bool() && rule.kind != fault_kind::empty) {
+      return std::string("true is the kind empty, not ") + std::string(to_string(rule.kind));
+    }
+    return std::nullopt;
   }
   if (key == "share") {
     if (!value.is_number() || value.to_number<double>() < 0 || value.to_number<double>() > 1) {

@@ -42,6 +42,7 @@ TEST_F(fault_test, rules_are_validated_with_the_reason) {
   refused(R"({"kind":"mutate","mutation":"scramble"})", "none of drop_field");
   refused(R"({"kind":"custom","status":700})", "from 100 to 599");
   refused(R"({"kind":"empty","colour":"red"})", "'colour' is not a field");
+  refused(R"({"kind":"status","status":503,"drop":true})", "true is the kind empty");
   refused(R"({"kind":"status","status":503,"query":{"pageSize":5}})", "not a string or true");
   EXPECT_TRUE(body_of(control("GET", "faults")).at("faults").as_array().empty());
 }
@@ -129,6 +130,11 @@ TEST_F(fault_test, connection_faults_become_wire_faults_with_latency_and_jitter)
   const response dropped = call("GET", "/api/v2/apiTokens");
   EXPECT_EQ(dropped.fault, wire_fault::empty);
   EXPECT_EQ(dropped.delay, 200);
+  control("DELETE", "faults");
+  add(R"({"latency_ms":20,"drop":false})");  // no drop: a latency rule
+  const response late = call("GET", "/api/v2/apiTokens");
+  EXPECT_EQ(late.fault, wire_fault::none);
+  EXPECT_EQ(late.delay, 20);
 }
 
 TEST_F(fault_test, wire_fault_bytes_are_reproducible_and_broken_as_promised) {
