@@ -80,6 +80,44 @@ std::optional<std::string> read_string_map(
   return std::nullopt;
 }
 
+// The members that are neither numbers nor plain strings: nullopt, or what is wrong.
+std::optional<std::string> read_method(const json::value& value, fault_rule& rule) {
+  if (!value.is_string()) return std::string("is not a string");
+  rule.method = std::string(value.as_string());
+  std::transform(rule.method.begin(), rule.method.end(), rule.method.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
+  if (std::find(methods.begin(), methods.end(), rule.method) != methods.end()) return {};
+  return std::string("is none of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
+}
+
+std::optional<std::string> read_mutation(const json::value& value, fault_rule& rule) {
+  rule.mutation =
+      value.is_string() ? mutation_from_string(std::string_view(value.as_string())) : std::nullopt;
+  if (rule.mutation) return std::nullopt;
+  std::string names;
+  for (const std::string_view name : mutation_names) {
+    names.append(names.empty() ? "" : ", ").append(name);
+  }
+  return "is none of " + names;
+}
+
+// (as rules said before kinds: true is the kind empty)
+std::optional<std::string> read_drop(const json::value& value, const fault_rule& rule) {
+  if (!value.is_bool()) return std::string("is not a boolean");
+  if (value.as_bool() && rule.kind != fault_kind::empty) {
+    return std::string("true is the kind empty, not ") + std::string(to_string(rule.kind));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> read_share(const json::value& value, fault_rule& rule) {
+  if (!value.is_number() || value.to_number<double>() < 0 || value.to_number<double>() > 1) {
+    return std::string("is not a number from 0 to 1");
+  }
+  rule.share = value.to_number<double>();
+  return std::nullopt;
+}
+
 // Reads one member into `rule`: nullopt, or what is wrong with it.
 std::optional<std::string> read_member(std::string_view key, const json::value& value,
                                        fault_rule& rule) {
@@ -97,13 +135,7 @@ std::optional<std::string> read_member(std::string_view key, const json::value& 
     return std::nullopt;
   };
   if (key == "kind") return std::nullopt;  // (read first)
-  if (key == "method") {
-    if (auto problem = text(rule.method)) return problem;
-    std::transform(rule.method.begin(), rule.method.end(), rule.method.begin(),
-                   [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; });
-    if (std::find(methods.begin(), methods.end(), rule.method) != methods.end()) return {};
-    return std::string("is none of GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS");
-  }
+  if (key == "method") return read_method(value, rule);
   if (key == "path") {
     if (auto problem = text(rule.path)) return problem;
     rule.path = normalize_fault_path(rule.path);
@@ -139,29 +171,9 @@ std::optional<std::string> read_member(std::string_view key, const json::value& 
     rule.mutation_seed = seed;
     return std::nullopt;
   }
-  if (key == "mutation") {
-    rule.mutation = value.is_string() ? mutation_from_string(std::string_view(value.as_string()))
-                                      : std::nullopt;
-    if (rule.mutation) return std::nullopt;
-    std::string names;
-    for (const std::string_view name : mutation_names)
-      names.append(names.empty() ? "" : ", ").append(name);
-    return "is none of " + names;
-  }
-  if (key == "drop") {  // (as rules said before kinds: true is the kind empty)
-    if (!value.is_bool()) return std::string("is not a boolean");
-    if (value.as_bool() && rule.kind != fault_kind::empty) {
-      return std::string("true is the kind empty, not ") + std::string(to_string(rule.kind));
-    }
-    return std::nullopt;
-  }
-  if (key == "share") {
-    if (!value.is_number() || value.to_number<double>() < 0 || value.to_number<double>() > 1) {
-      return std::string("is not a number from 0 to 1");
-    }
-    rule.share = value.to_number<double>();
-    return std::nullopt;
-  }
+  if (key == "mutation") return read_mutation(value, rule);
+  if (key == "drop") return read_drop(value, rule);
+  if (key == "share") return read_share(value, rule);
   return std::string("is not a field of a fault rule");
 }
 
