@@ -53,17 +53,21 @@ profile parse_profile(const std::string& name) {
 
 output_format parse_format(const std::string& name, std::initializer_list<output_format> allowed) {
   static constexpr std::pair<std::string_view, output_format> names[] = {
-      {"text", output_format::text},
-      {"json", output_format::json},
-      {"jsonl", output_format::jsonl},
-      {"sarif", output_format::sarif}};
-  std::string choices;
+      {"text", output_format::text},   {"json", output_format::json},
+      {"jsonl", output_format::jsonl}, {"sarif", output_format::sarif},
+      {"csv", output_format::csv},     {"env", output_format::env}};
+  std::vector<std::string_view> choices;
   for (const auto& [format_name, format] : names) {
     if (std::find(allowed.begin(), allowed.end(), format) == allowed.end()) continue;
     if (format_name == name) return format;
-    choices += (choices.empty() ? "" : ", ") + std::string(format_name);
+    choices.push_back(format_name);
   }
-  throw usage_error("unknown format '" + name + "' (choose " + choices + ")");
+  // "text, json or jsonl", as the other choices say it
+  std::string listed;
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    listed.append(i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ").append(choices[i]);
+  }
+  throw usage_error("unknown format '" + name + "' (choose " + listed + ")");
 }
 
 std::string valid_utf8(std::string_view bytes) {

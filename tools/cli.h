@@ -53,7 +53,7 @@ std::uint64_t parse_number(const std::string& text, std::string_view option);
 profile parse_profile(const std::string& name);
 
 // Output formats shared by the commands; each command says which it accepts.
-enum class output_format { text, json, jsonl, sarif };
+enum class output_format { text, json, jsonl, sarif, csv, env };
 output_format parse_format(const std::string& name, std::initializer_list<output_format> allowed);
 
 // Lower-case hex of the SHA-256 of `bytes` (OpenSSL's libcrypto).

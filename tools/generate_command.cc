@@ -9,6 +9,7 @@
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/version.h"
+#include "record_writer.h"
 
 namespace po = boost::program_options;
 
@@ -134,11 +135,9 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
     throw usage_error("unknown type '" + request.type_name +
                       "' (a registered prefix such as dt0c01, legacy or legacy-id)");
   }
-  if (request.format != "text" && request.format != "json" && request.format != "jsonl" &&
-      request.format != "csv" && request.format != "env") {
-    throw usage_error("unknown format '" + request.format +
-                      "' (choose text, json, jsonl, csv or env)");
-  }
+  const output_format format =
+      parse_format(request.format, {output_format::text, output_format::json, output_format::jsonl,
+                                    output_format::csv, output_format::env});
   std::optional<error_code> invalid_code;
   const profile rules = parse_profile(request.profile_name);
   if (!request.invalid.empty()) {
@@ -160,9 +159,9 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
                                   ? token_source::random()
                                   : token_source::deterministic(request.seed, request.label);
   block_writer writer(out);
-  if (request.format == "json") writer << "[";
-  if (request.format == "csv") writer << "index,type,token,token_id\n";
-  const bool structured = request.format == "json" || request.format == "jsonl";
+  record_writer<block_writer> records(writer, format);
+  if (format == output_format::csv) writer << "index,type,token,token_id\n";
+  const bool structured = records.structured();
   const bool plain_tokens = !invalid_code && !embedding;
   std::array<char, max_token_length> buffer{};
   std::string text;
@@ -183,7 +182,7 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
     const std::string_view token(buffer.data(), length);
 
     // The hot path: plain tokens as text, one a line, with no parsing and no JSON.
-    if (plain_tokens && request.format == "text") {
+    if (plain_tokens && format == output_format::text) {
       writer << token << "\n";
       continue;
     }
@@ -231,21 +230,19 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
       }
     }
 
-    if (request.format == "text") {
+    if (format == output_format::text) {
       writer << text;
       if (!text.ends_with('\n')) writer << "\n";
-    } else if (request.format == "env") {
+    } else if (format == output_format::env) {
       writer << env_name(request.type_name, index) << "=" << env_value(text) << "\n";
-    } else if (request.format == "csv") {
+    } else if (format == output_format::csv) {
       writer << std::to_string(index) << "," << request.type_name << "," << csv_field(text) << ","
              << (parsed.ok() ? parsed.value.token_id() : std::string_view()) << "\n";
     } else {
-      if (request.format == "json") writer << (n == 0 ? "\n  " : ",\n  ");
-      writer << boost::json::serialize(record);
-      if (request.format == "jsonl") writer << "\n";
+      records.add(record);
     }
   }
-  if (request.format == "json") writer << (request.count == 0 ? "]\n" : "\n]\n");
+  records.finish();
   writer.flush();
   if (writer.failed()) {
     err << "dtoken generate: cannot write the output\n";

@@ -100,9 +100,7 @@ boost::json::object sarif_result(std::string_view path, const finding& found,
 
 report_writer::report_writer(std::ostream& out, output_format format, profile rules,
                              bool show_secret)
-    : out_(out), format_(format), rules_(rules), show_secret_(show_secret) {
-  if (format_ == output_format::json) out_ << '[';
-}
+    : out_(out), format_(format), rules_(rules), show_secret_(show_secret), records_(out, format) {}
 
 void report_writer::add(std::string_view path, const finding& found,
                         const std::string& fingerprint) {
@@ -134,14 +132,11 @@ void report_writer::add(std::string_view path, const finding& found,
       {"fingerprint", fingerprint}};
   if (readable != path) object["path_base64"] = base64(path);  // the exact bytes
   if (show_secret_) object["token"] = found.token;
-  if (format_ == output_format::json) out_ << (first_ ? "\n  " : ",\n  ");
-  out_ << boost::json::serialize(object);
-  if (format_ == output_format::jsonl) out_ << '\n';
-  first_ = false;
+  records_.add(object);
 }
 
 void report_writer::finish() {
-  if (format_ == output_format::json) out_ << (first_ ? "]\n" : "\n]\n");
+  records_.finish();
   if (format_ != output_format::sarif) return;
   const boost::json::object log{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "dtoken/scan.h"
+#include "record_writer.h"
 #include "scan_filters.h"
 
 namespace dtoken::cli {
@@ -31,7 +32,7 @@ class report_writer {
   output_format format_;
   profile rules_;
   bool show_secret_;
-  bool first_ = true;
+  record_writer<std::ostream> records_;
   boost::json::array sarif_results_;
 };
 

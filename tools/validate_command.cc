@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "dtoken/version.h"
+#include "record_writer.h"
 
 namespace po = boost::program_options;
 
@@ -69,11 +70,7 @@ constexpr const char* usage =
 class reporter {
  public:
   reporter(std::ostream& out, profile rules, output_format format)
-      : out_(out), rules_(rules), format_(format) {}
-
-  void begin() {
-    if (format_ == output_format::json) out_ << "[";
-  }
+      : out_(out), rules_(rules), format_(format), records_(out, format) {}
 
   void report(std::string_view source, std::size_t number, std::string_view candidate) {
     const parse_result parsed = parse(candidate, rules_);
@@ -95,15 +92,10 @@ class reporter {
     object["index"] = number;
     object["profile"] = to_string(rules_);
     for (auto& field : validation_json(candidate, rules_)) object[field.key()] = field.value();
-    if (format_ == output_format::json) out_ << (first_ ? "\n  " : ",\n  ");
-    out_ << boost::json::serialize(object);
-    if (format_ == output_format::jsonl) out_ << '\n';
-    first_ = false;
+    records_.add(object);
   }
 
-  void end() {
-    if (format_ == output_format::json) out_ << (first_ ? "]\n" : "\n]\n");
-  }
+  void end() { records_.finish(); }
 
   [[nodiscard]] bool all_valid() const { return all_valid_; }
 
@@ -111,7 +103,7 @@ class reporter {
   std::ostream& out_;
   profile rules_;
   output_format format_;
-  bool first_ = true;
+  record_writer<std::ostream> records_;
   bool all_valid_ = true;
 };
 
@@ -133,7 +125,6 @@ int run_validate(const arguments& args, std::istream& in, std::ostream& out, std
       parse_format(format_name, {output_format::text, output_format::json, output_format::jsonl});
 
   reporter report(out, rules, format);
-  report.begin();
   if (!tokens.empty()) {
     std::size_t number = 0;
     for (const std::string& token : tokens) {
