@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "detail/newlines.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
 #include "mapped_file.h"
@@ -178,7 +179,7 @@ part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint6
       // This part's share of the newlines, for the line numbers of the parts after it.
       const std::string_view counted = block.substr(
           0, static_cast<std::size_t>(std::min(at, std::max(count_end, block_base)) - block_base));
-      part.newlines += count_newlines(counted);
+      part.newlines += detail::count_newlines(counted);
       if (const std::size_t last = counted.rfind('\n'); last != std::string_view::npos) {
         part.line_start = block_base + last + 1;
       }

@@ -10,6 +10,7 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
+#include "detail/newlines.h"
 
 namespace dtoken {
 namespace {
@@ -31,8 +32,8 @@ bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit);
 
 }  // namespace
 
-std::size_t count_newlines(std::string_view text) noexcept {
-  return detail::active_kernel().count_newlines(text.data(), text.size());
+std::size_t detail::count_newlines(std::string_view text) noexcept {
+  return active_kernel().count_newlines(text.data(), text.size());
 }
 
 void scanner::count_lines(std::string_view window, std::uint64_t base,

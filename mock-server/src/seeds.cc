@@ -140,17 +140,17 @@ std::variant<token_record, std::string> seed_record(const seed_spec& seed, milli
     if (auto* problem = std::get_if<std::string>(&scopes)) return std::move(*problem);
     record.scopes = std::move(std::get<scope_list>(scopes));
   } else if (!id.empty()) {
-    const token_type* type = find_token_type(id.substr(0, 6));
-    return "a " + std::string(type != nullptr ? type->name : "token") + " (" +
-           std::string(id.substr(0, 6)) +
-           ") belongs to no API the mock serves: API tokens are dt0c01 or old-format, ActiveGate "
+    const token_type* type = find_token_type(id.substr(0, prefix_length));
+    return "the type " + std::string(id.substr(0, prefix_length)) +
+           (type != nullptr ? " (" + std::string(type->name) + ")" : std::string()) +
+           " belongs to no API the mock serves: API tokens are dt0c01 or old-format, ActiveGate "
            "tokens dt0g01 or dt0g02";
   } else {
     return std::string(
         "the token is not a valid token (dtoken validate --profile family tells why)");
   }
   record.id = record.old_format ? old_format_id(seed.token) : std::string(id);
-  if (record.id.empty()) return std::string("the CSPRNG failed");
+  if (record.id.empty()) return std::string("no ID could be made for the old-format token");
   record.name = seed.name;
   record.owner = seed.owner;
   record.enabled = seed.enabled;

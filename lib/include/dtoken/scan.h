@@ -106,10 +106,6 @@ class scanner {
   std::uint64_t line_begin_ = 0;  // absolute offset of the first byte of that line
 };
 
-/// The number of '\n' bytes in `text`, counted with the scanner's SIMD kernel: for callers that
-/// cut an input into parts, scan them apart and number lines across them.
-[[nodiscard]] std::size_t count_newlines(std::string_view text) noexcept;
-
 /// Scans a whole buffer; `callback(const finding&)` is called for each finding, in order.
 /// Every finding's `token` points into `text`.
 template <typename Callback>
