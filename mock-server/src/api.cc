@@ -91,18 +91,20 @@ bool token_api::seed(std::string_view token, const std::string& name, const std:
 }
 
 std::optional<std::string> token_api::seed(const seed_spec& spec) {
-  auto refused = seed(std::span<const seed_spec>(&spec, 1));
-  if (refused) refused->erase(0, refused->find(": ") + 2);  // (no "seed 0: ")
-  return refused;
+  return seed(std::span<const seed_spec>(&spec, 1));
 }
 
 std::optional<std::string> token_api::seed(std::span<const seed_spec> batch) {
   const millis time = now();
+  // (a batch of more than one names the seed a message is about)
+  const auto which = [&](std::size_t i) {
+    return batch.size() > 1 ? "seed " + std::to_string(i) + ": " : std::string();
+  };
   std::vector<token_record> records;
   for (const seed_spec& spec : batch) {
     auto made = seed_record(spec, time);
     if (auto* problem = std::get_if<std::string>(&made)) {
-      return "seed " + std::to_string(records.size()) + ": " + *problem;
+      return which(records.size()) + *problem;
     }
     records.push_back(std::move(std::get<token_record>(made)));
   }
@@ -113,7 +115,7 @@ std::optional<std::string> token_api::seed(std::span<const seed_spec> batch) {
                                       [&](const token_record& other) { return other.id == id; });
     if (repeated || store_.find_any(id) != nullptr ||
         (started_ && seeded_store_.find_any(id) != nullptr)) {
-      return "seed " + std::to_string(i) + ": a token with the ID " + id + " exists";
+      return which(i) + "a token with the ID " + id + " exists";
     }
   }
   for (std::size_t i = 0; i < records.size(); ++i) {

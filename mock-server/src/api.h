@@ -85,8 +85,8 @@ class token_api {
   // Adds a seed (seeds.h): nullopt, or why it is refused (its ID exists, its type or a scope is
   // unknown). A seed added after mark_seeded() is also part of the state reset() returns to.
   std::optional<std::string> seed(const seed_spec& seed);
-  // Adds every seed of `batch`, or none of them: nullopt, or why seed `n` is refused ("seed n:
-  // ...").
+  // Adds every seed of `batch`, or none of them: nullopt, or why a seed is refused (in a batch
+  // of more than one, "seed n: ...").
   std::optional<std::string> seed(std::span<const seed_spec> batch);
   // When the state (restored from a state file) holds exactly this token: it is a seed from now
   // on, kept as it is, and true.
