@@ -7,6 +7,7 @@
 //   build/gcc/bench/scan_bench --corpus_mib=1024   (any size)
 //   build/gcc/bench/scan_bench --corpus_kib=512    (in the core's L2 cache: the kernels' own
 //                                                   speed, with memory out of the way)
+//   build/gcc/bench/scan_bench --corpus=near_miss  (a near miss on every line: the worst case)
 #include <benchmark/benchmark.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
@@ -64,8 +65,47 @@ std::string make_corpus(std::size_t bytes) {
   return corpus;
 }
 
+// Text where "dt0" comes often and is almost never a token: every line holds two near misses (a
+// token with a byte wrong, cut short, lower-case...) that no profile finds, and a real token comes
+// once in 200 lines. The worst case for a scanner that stops at every candidate.
+std::string make_near_miss_corpus(std::size_t bytes) {
+  std::array<char, dtoken::max_token_length> token{};
+  const dtoken::token_type& classic = *dtoken::find_token_type("dt0c01");
+  std::vector<std::string> misses;
+  for (std::uint64_t index = 0; index < 64; ++index) {
+    const std::size_t length = dtoken::generate(
+        classic, dtoken::token_source::deterministic(9, "near"), index, token, true);
+    for (dtoken::near_miss& miss : dtoken::near_misses(std::string_view(token.data(), length))) {
+      std::size_t found = 0;
+      for (const auto rules : {dtoken::profile::documented, dtoken::profile::family}) {
+        dtoken::scan(miss.candidate, rules, [&found](const dtoken::finding&) { ++found; });
+      }
+      if (found == 0) misses.push_back(std::move(miss.candidate));
+    }
+  }
+  std::string corpus;
+  corpus.reserve(bytes + 4096);
+  const auto& types = dtoken::token_types();
+  for (std::uint64_t index = 0; corpus.size() < bytes; ++index) {
+    if (index % 200 == 0) {
+      const std::size_t length =
+          dtoken::generate(types[index / 200 % types.size()],
+                           dtoken::token_source::deterministic(9, "planted"), index, token, true);
+      corpus.append("key=").append(token.data(), length).append("\n");
+      continue;
+    }
+    corpus.append("value=").append(misses[index % misses.size()]).append(" dt0 ");
+    corpus.append(misses[(index * 7 + 1) % misses.size()]).append("\n");
+  }
+  corpus.resize(bytes);
+  return corpus;
+}
+
+bool near_miss_corpus = false;  // --corpus=near_miss
+
 const std::string& corpus() {
-  static const std::string text = make_corpus(corpus_kib << 10);
+  static const std::string text =
+      near_miss_corpus ? make_near_miss_corpus(corpus_kib << 10) : make_corpus(corpus_kib << 10);
   return text;
 }
 
@@ -205,7 +245,14 @@ int main(int argc, char** argv) {
     const bool mib_flag = std::strncmp(argv[i], "--corpus_mib=", 13) == 0;
     const bool kib_flag = std::strncmp(argv[i], "--corpus_kib=", 13) == 0;
     const bool write_flag = std::strncmp(argv[i], "--write_corpus=", 15) == 0;
-    if (!mib_flag && !kib_flag && !write_flag) continue;
+    const bool kind_flag = std::strncmp(argv[i], "--corpus=", 9) == 0;
+    if (!mib_flag && !kib_flag && !write_flag && !kind_flag) continue;
+    if (kind_flag && std::strcmp(argv[i] + 9, "near_miss") != 0 &&
+        std::strcmp(argv[i] + 9, "realistic") != 0) {
+      std::fprintf(stderr, "scan_bench: --corpus takes realistic or near_miss\n");
+      return 2;
+    }
+    if (kind_flag) near_miss_corpus = std::strcmp(argv[i] + 9, "near_miss") == 0;
     if (mib_flag) corpus_kib = std::strtoull(argv[i] + 13, nullptr, 10) << 10;
     if (kib_flag) corpus_kib = std::strtoull(argv[i] + 13, nullptr, 10);
     if (write_flag) corpus_path = argv[i] + 15;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/regex.hpp>
 #include <random>
 #include <string>
@@ -48,6 +50,41 @@ std::vector<found_token> scan_chunked(std::string_view text, profile rules,
   }
   stream.finish(collect);
   return found;
+}
+
+// Scans `text` in parts cut at `cuts` (sorted, each <= text.size()) with scan_part(), each part
+// on its own (as threads would), and numbers them with part_numbering.
+std::vector<found_token> scan_in_parts(std::string_view text, profile rules,
+                                       std::vector<std::size_t> cuts) {
+  cuts.insert(cuts.begin(), 0);
+  cuts.push_back(text.size());
+  std::vector<std::vector<finding>> parts(cuts.size() - 1);
+  std::vector<part_lines> lines(parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    lines[k] = scan_part(text, cuts[k], cuts[k + 1], rules,
+                         [&parts, k](const finding& f) { parts[k].push_back(f); });
+  }
+  std::vector<found_token> found;
+  part_numbering numbering;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    for (finding f : parts[k]) {
+      numbering.place(f);
+      found.push_back({f.offset, f.length, f.line, f.column, f.bounded, std::string(f.token)});
+    }
+    numbering.skip(lines[k]);
+  }
+  return found;
+}
+
+// Up to 6 sorted cut points in [0, size].
+rc::Gen<std::vector<std::size_t>> cut_points(std::size_t size) {
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::size_t>>(*rc::gen::inRange<std::size_t>(0, 7),
+                                                   rc::gen::inRange<std::size_t>(0, size + 1)),
+      [](std::vector<std::size_t> cuts) {
+        std::sort(cuts.begin(), cuts.end());
+        return cuts;
+      });
 }
 
 bool alnum(char c) {
@@ -111,6 +148,8 @@ RC_GTEST_PROP(scan_property, documented_agrees_with_boost_regex_for_every_chunki
     RC_ASSERT(scan_chunked(text, profile::documented, sizes) == expected);
   const std::size_t random_size = *rc::gen::inRange<std::size_t>(1, 300);
   RC_ASSERT(scan_chunked(text, profile::documented, {random_size}) == expected);
+  RC_ASSERT(scan_in_parts(text, profile::documented, {}) == expected);
+  RC_ASSERT(scan_in_parts(text, profile::documented, *cut_points(text.size())) == expected);
 }
 
 RC_GTEST_PROP(scan_property, strict_and_family_agree_with_the_validator, ()) {
@@ -119,7 +158,28 @@ RC_GTEST_PROP(scan_property, strict_and_family_agree_with_the_validator, ()) {
   for (const profile rules : {profile::strict, profile::family}) {
     const auto expected = brute_force_findings(text, rules);
     for (const auto& sizes : chunkings) RC_ASSERT(scan_chunked(text, rules, sizes) == expected);
+    RC_ASSERT(scan_in_parts(text, rules, *cut_points(text.size())) == expected);
   }
+}
+
+TEST(scan_test, parts_number_lines_across_their_borders) {
+  // A cut inside a line, right after a '\n', inside a token and right at its start.
+  std::array<char, max_token_length> token{};
+  const std::size_t length =
+      generate(*find_token_type("dt0c01"), token_source::deterministic(1, "parts"), 0, token, true);
+  const std::string planted(token.data(), length);
+  const std::string text = "one\ntwo " + planted + "\nthree\n\nfour " + planted + " five";
+  const auto expected = regex_findings(text);
+  ASSERT_EQ(expected.size(), 2U);
+  EXPECT_EQ(expected[1].line, 5U);
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    ASSERT_EQ(scan_in_parts(text, profile::documented, {cut}), expected) << "cut at " << cut;
+    ASSERT_EQ(scan_in_parts(text, profile::documented, {cut / 2, cut}), expected) << cut;
+  }
+  const part_lines all =
+      scan_part(text, 0, text.size(), profile::documented, [](const finding&) {});
+  EXPECT_EQ(all.newlines, 4U);
+  EXPECT_EQ(all.last_line_begin, text.find("four"));
 }
 
 TEST(scan_test, finds_tokens_in_every_embedding) {

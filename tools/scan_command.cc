@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "cli.h"
-#include "detail/newlines.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
 #include "mapped_file.h"
@@ -102,197 +101,103 @@ struct file_result {
   }
 };
 
-// What the scan of one part of a file found, with what the parts after it need to number lines.
-struct part_result {
-  file_result found;             // offsets relative to `fed_from`; lines relative to it too
-  std::uint64_t fed_from = 0;    // where the part's scanner began
-  std::uint64_t newlines = 0;    // '\n' bytes in [fed_from, next part's fed_from)
-  std::uint64_t line_start = 0;  // just after the last of them (absolute); 0 if none
-  std::uint64_t read_end = 0;    // where reading stopped (absolute)
-};
-
-constexpr std::size_t read_block = 1 << 20;       // bytes read (or fed) at a time
 constexpr std::uint64_t map_threshold = 4 << 20;  // files this large are mapped
+constexpr std::size_t slice_size = 16 << 20;      // a file is scanned in slices this large
+constexpr std::size_t stream_block = 1 << 20;     // bytes of a stream read at a time
 
 std::string stream_cut_message(std::uint64_t limit) {
   return "stopped after " + std::to_string(limit) + " bytes (--max-size); the rest was not scanned";
 }
 
-// Scans the findings that start in [begin, end) of the open file of `size` bytes, in 1 MiB blocks
-// through the streaming scanner: blocks of `mapped` (the whole file, mapped) when it is given,
-// else read with pread (with `sequential`, read as a stream to its end: a pipe or a device, whose
-// size is not known). The scanner is fed from begin - 1 (the byte before a token decides whether
-// it is bounded) to end + 97 (a token that starts before `end` may run on), and counts lines from
-// there; `count_end` is where the next part's scanner begins.
-part_result scan_part(int fd, std::uint64_t begin, std::uint64_t end, std::uint64_t size,
-                      const scan_options& options, std::string_view mapped,
-                      bool sequential = false) {
-  const bool last_part = end == size;  // no part after it needs its newlines
-  part_result part;
-  part.fed_from = begin > 0 ? begin - 1 : 0;
-  const std::uint64_t feed_end = std::min(size, end + 97);
-  const std::uint64_t count_end = end < size ? end - 1 : size;
-  scanner stream(options.rules);
-  const auto buffer = std::make_unique_for_overwrite<char[]>(mapped.empty() ? read_block : 0);
-  std::string_view block;                    // the block just read
-  std::uint64_t block_base = part.fed_from;  // its offset in the file
-  const auto keep = [&](const finding& relative) {
-    finding found = relative;
-    found.offset += part.fed_from;
-    if (found.offset < begin || found.offset >= end) return;  // another part's
+// What one slice of a file holds: its findings (numbered by the library from the slice's start)
+// and its newlines.
+struct slice_result {
+  file_result found;
+  part_lines lines;
+  bool done = false;  // false: a SIGBUS stopped it (the mapped file shrank)
+};
+
+// Scans the findings that start in [begin, end) of `text`, the whole file (mapped when `mapped`:
+// then a SIGBUS stops the slice instead of the process), with the allow policies.
+void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool mapped,
+                const scan_options& options, slice_result& slice) {
+  const auto keep = [&](const finding& found) {
     if (options.allowed_ids.contains(found.token_id())) return;
-    // The finding's line is usually inside the block just read; else read it from the file.
-    const std::uint64_t at = found.offset - block_base;
-    const bool in_block = found.offset >= block_base && at + found.length <= block.size();
-    const line_view line = in_block ? line_around(block, static_cast<std::size_t>(at), found.length,
-                                                  block_base == 0, false)
-                                    : line_view{{}, false};
-    const bool allowed = line.complete ? has_allow_marker(line.part)
-                                       : allowed_inline(fd, found.offset, found.length);
-    if (!allowed) part.found.add(relative);
+    const std::size_t at = static_cast<std::size_t>(found.offset);
+    if (has_allow_marker(line_around(text, at, found.length, true, true).part)) return;
+    slice.found.add(found);
   };
-  const auto scan_blocks = [&] {
-    for (std::uint64_t at = part.fed_from; at < feed_end;) {
-      const auto want =
-          static_cast<std::size_t>(std::min<std::uint64_t>(read_block, feed_end - at));
-      ssize_t got = 0;
-      if (!mapped.empty()) {
-        got = static_cast<ssize_t>(std::min<std::uint64_t>(want, mapped.size() - at));
-      } else {
-        got = sequential ? ::read(fd, buffer.get(), want)
-                         : ::pread(fd, buffer.get(), want, static_cast<off_t>(at));
-      }
-      if (got < 0 && errno == EINTR) continue;
-      if (got < 0) {
-        part.found.warning = std::strerror(errno);
-        break;
-      }
-      if (got == 0) break;  // the file shrank: scan what there was
-      block_base = at;
-      block = std::string_view(mapped.empty() ? buffer.get() : mapped.data() + at,
-                               static_cast<std::size_t>(got));
-      at += block.size();
-      part.read_end = at;
-      stream.feed(block, keep);
-      if (options.progress != nullptr) options.progress->add_bytes(block.size());
-      if (last_part) continue;
-      // This part's share of the newlines, for the line numbers of the parts after it.
-      const std::string_view counted = block.substr(
-          0, static_cast<std::size_t>(std::min(at, std::max(count_end, block_base)) - block_base));
-      part.newlines += detail::count_newlines(counted);
-      if (const std::size_t last = counted.rfind('\n'); last != std::string_view::npos) {
-        part.line_start = block_base + last + 1;
-      }
-    }
+  const auto scan = [&] {
+    slice.lines = scan_part(text, begin, end, options.rules, keep);
+    slice.done = true;
   };
-  if (mapped.empty()) {
-    scan_blocks();
-  } else if (!guarded(mapped, scan_blocks)) {
-    // SIGBUS: the file shrank under the mapping. What was found before stays; the scanner, cut
-    // off in the middle of a block, is not asked for more.
-    part.found.warning = "the file shrank while it was being scanned";
-    return part;
+  if (mapped) {
+    guarded(text, scan);
+  } else {
+    scan();
   }
-  stream.finish(keep);
-  return part;
+  if (options.progress != nullptr) options.progress->add_bytes(end - begin);
 }
 
-// Scans one file. A NUL byte in the first 8 KiB marks a binary file, as git decides, and skips
-// it, unless the file was `named` on the command line or options.binary is set. A file of 4 MiB or
-// more is mapped (MAP_POPULATE), which saves copying it: 256 MiB in the page cache, 1 thread,
-// went from 87 to 73 ms (`perf stat dtoken scan -j 1 FILE`); smaller ones are read with pread.
-// A file of 64 MiB or more is cut into options.part_threads parts scanned at once, and their
-// findings are put back together: offsets, line numbers and columns as if one scanner had read
-// the whole file.
-file_result scan_file(const std::string& path, const scan_options& options, bool named) {
-  file_result result{path, {}, {}, {}, {}};
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    result.warning = std::strerror(errno);
-    return result;
+// The slices' findings in order, with the lines and columns of the whole file. A slice stopped by
+// a SIGBUS ends the file: what came before it stays.
+file_result join_slices(std::vector<slice_result>& slices) {
+  if (slices.size() == 1 && slices.front().done) return std::move(slices.front().found);
+  file_result whole;
+  std::size_t count = 0;
+  for (const slice_result& slice : slices) count += slice.found.findings.size();
+  whole.findings.reserve(count);
+  part_numbering numbering;
+  for (slice_result& slice : slices) {
+    whole.tokens.take(std::move(slice.found.tokens));  // the findings' views stay valid
+    for (finding entry : slice.found.findings) {
+      numbering.place(entry);
+      whole.findings.push_back(entry);
+    }
+    if (!slice.done) {
+      whole.warning = "the file shrank while it was being scanned";
+      break;
+    }
+    numbering.skip(slice.lines);
   }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    result.warning = std::strerror(errno);
-    ::close(fd);
-    return result;
-  }
-  const auto size = static_cast<std::uint64_t>(info.st_size);
-  if (options.max_size != 0 && size > options.max_size) {
-    ::close(fd);
-    result.note = "skipped: " + std::to_string(size) + " bytes, over --max-size";
-    return result;
-  }
-  std::array<char, 8192> head{};
-  const ssize_t head_size = ::pread(fd, head.data(), head.size(), 0);
-  if (!named && !options.binary && head_size > 0 &&
-      std::string_view(head.data(), static_cast<std::size_t>(head_size)).find('\0') !=
-          std::string_view::npos) {
-    ::close(fd);
-    return result;
-  }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  if (!S_ISREG(info.st_mode)) {
-    // A FIFO (as <(command) gives), a device: one stream to its end, or to --max-size.
-    constexpr std::uint64_t unknown = std::numeric_limits<std::uint64_t>::max() - 128;
-    const std::uint64_t stop = options.max_size != 0 ? options.max_size : unknown;
-    part_result whole = scan_part(fd, 0, stop, stop, options, {}, true);
-    char more = 0;
-    const bool cut = options.max_size != 0 && whole.read_end >= stop && ::read(fd, &more, 1) > 0;
-    ::close(fd);
-    whole.found.path = path;
-    if (cut) whole.found.warning = stream_cut_message(stop);
-    return std::move(whole.found);
-  }
-  const mapped_file map(fd, size >= map_threshold ? static_cast<std::size_t>(size) : 0);
-  const std::uint64_t parts = size >= (std::uint64_t{64} << 20) ? options.part_threads : 1;
-  std::vector<part_result> found(parts);
+  return whole;
+}
+
+// Scans `text`, a whole file, in slices of 16 MiB that options.part_threads threads take in turn.
+file_result scan_text(std::string_view text, bool mapped, const scan_options& options) {
+  const std::size_t count = std::max<std::size_t>(1, (text.size() + slice_size - 1) / slice_size);
+  std::vector<slice_result> slices(count);
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k = next++; k < count; k = next++) {
+      scan_slice(text, k * slice_size, std::min(text.size(), (k + 1) * slice_size), mapped, options,
+                 slices[k]);
+    }
+  };
   {
     std::vector<std::jthread> helpers;
-    for (std::uint64_t k = 0; k < parts; ++k) {
-      const auto scan = [&, k] {
-        found[k] =
-            scan_part(fd, size * k / parts, size * (k + 1) / parts, size, options, map.bytes());
-      };
-      if (k + 1 < parts) {
-        helpers.emplace_back(scan);
-      } else {
-        scan();
-      }
+    for (std::size_t t = 1; t < std::min<std::size_t>(options.part_threads, count); ++t) {
+      helpers.emplace_back(work);
     }
+    work();
   }
-  ::close(fd);
-  if (parts == 1) {  // one part, from the start: its findings are the file's as they are
-    file_result& whole = found.front().found;
-    whole.path = path;
-    return std::move(whole);
+  return join_slices(slices);
+}
+
+// Reads `size` bytes of the open file (fewer if it shrank) into this thread's buffer.
+std::string_view read_whole(int fd, std::uint64_t size, std::string& warning) {
+  thread_local std::vector<char> buffer;
+  if (buffer.size() < size) buffer.resize(static_cast<std::size_t>(size));
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t read = ::pread(fd, buffer.data() + got, static_cast<std::size_t>(size) - got,
+                                 static_cast<off_t>(got));
+    if (read < 0 && errno == EINTR) continue;
+    if (read < 0) warning = std::strerror(errno);
+    if (read <= 0) break;
+    got += static_cast<std::size_t>(read);
   }
-  // Lines: a part's scanner numbered them from where it began; the parts before it say how many
-  // newlines came first, and where the line it began in started.
-  std::uint64_t newlines_before = 0;
-  std::uint64_t line_start_before = 0;
-  std::size_t count = 0;
-  for (const part_result& part : found) count += part.found.findings.size();
-  result.findings.reserve(count);
-  for (part_result& part : found) {
-    if (!part.found.warning.empty()) result.warning = part.found.warning;
-    result.tokens.take(std::move(part.found.tokens));  // the findings' views stay valid
-    for (finding entry : part.found.findings) {
-      entry.offset += part.fed_from;
-      // (A finding that overlaps the one before, where two parts meet, cannot be a token: no
-      // token contains the start of another. Kept out all the same.)
-      if (!result.findings.empty() &&
-          entry.offset < result.findings.back().offset + result.findings.back().length) {
-        continue;
-      }
-      if (entry.line == 1) entry.column = entry.offset - line_start_before + 1;
-      entry.line += newlines_before;
-      result.findings.push_back(entry);
-    }
-    newlines_before += part.newlines;
-    if (part.newlines > 0) line_start_before = part.line_start;
-  }
-  return result;
+  return {buffer.data(), got};
 }
 
 // Reads what is available, up to `buffer.size()` bytes: from standard input directly (so that a
@@ -311,21 +216,23 @@ std::size_t read_some(std::istream& in, std::vector<char>& buffer, bool& failed)
   return static_cast<std::size_t>(in.gcount());
 }
 
-// Standard input, streamed in chunks of up to 1 MiB and reported as it goes: constant memory
-// whatever its size. A finding is reported once its line (within allow_reach) has been read.
-template <typename Report>
-file_result scan_stream(std::istream& in, const scan_options& options, Report&& report) {
-  file_result result{"-", {}, {}, {}, {}};
+// A stream (standard input, a pipe, a device), read by `read(buffer, failed)` in chunks of up to
+// 1 MiB through the streaming scanner: constant memory whatever its size. `report` gets each
+// finding once its line (within allow_reach) has been read; --max-size stops the stream there.
+template <typename Read, typename Report>
+file_result scan_stream(std::string path, Read&& read, const scan_options& options,
+                        Report&& report) {
+  file_result result{std::move(path), {}, {}, {}, {}};
   scanner stream(options.rules);
   stream_allow_filter filter;
-  std::vector<char> buffer(1 << 20);
+  std::vector<char> buffer(stream_block);
   const auto hold = [&](const finding& found) {
     if (!options.allowed_ids.contains(found.token_id())) filter.hold(found);
   };
   bool failed = false;
   std::uint64_t total = 0;
   for (;;) {
-    std::size_t got = read_some(in, buffer, failed);
+    std::size_t got = read(buffer, failed);
     if (got == 0) break;
     if (options.max_size != 0 && total + got > options.max_size) {
       got = static_cast<std::size_t>(options.max_size - total);
@@ -341,6 +248,68 @@ file_result scan_stream(std::istream& in, const scan_options& options, Report&& 
   stream.finish(hold);
   filter.settle({}, true, report);
   if (failed && result.warning.empty()) result.warning = "read error";
+  return result;
+}
+
+// Whether the open file looks binary, as git decides: a NUL byte in its first 8 KiB.
+bool looks_binary(int fd) {
+  std::array<char, 8192> head{};
+  const ssize_t size = ::pread(fd, head.data(), head.size(), 0);
+  return size > 0 && std::string_view(head.data(), static_cast<std::size_t>(size)).find('\0') !=
+                         std::string_view::npos;
+}
+
+// Scans the open file `fd` (`info` its fstat). A regular file of 4 MiB or more is mapped
+// (MAP_POPULATE), which saves copying it: 256 MiB in the page cache, 1 thread, went from 87 to
+// 73 ms (`perf stat dtoken scan -j 1 FILE`); a smaller one is read whole. Anything else (a FIFO,
+// as <(command) gives; a device) is a stream, read to its end or to --max-size.
+file_result scan_open_file(int fd, const struct stat& info, const std::string& path,
+                           const scan_options& options) {
+  if (!S_ISREG(info.st_mode)) {
+    const auto read = [fd](std::vector<char>& buffer, bool& failed) -> std::size_t {
+      for (;;) {
+        const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+        if (got < 0 && errno == EINTR) continue;
+        failed = got < 0;
+        return got > 0 ? static_cast<std::size_t>(got) : 0;
+      }
+    };
+    file_result result{path, {}, {}, {}, {}};
+    file_result streamed =
+        scan_stream(path, read, options, [&](const finding& found) { result.add(found); });
+    result.warning = std::move(streamed.warning);
+    return result;
+  }
+  const auto size = static_cast<std::uint64_t>(info.st_size);
+  const mapped_file map(fd, size >= map_threshold ? static_cast<std::size_t>(size) : 0);
+  std::string warning;
+  const std::string_view text = map.empty() ? read_whole(fd, size, warning) : map.bytes();
+  file_result result = scan_text(text, !map.empty(), options);
+  result.path = path;
+  if (!warning.empty()) result.warning = warning;
+  return result;
+}
+
+// Scans one file. A binary file is skipped unless it was `named` on the command line or
+// options.binary is set; a file over --max-size is skipped with a note.
+file_result scan_file(const std::string& path, const scan_options& options, bool named) {
+  file_result result{path, {}, {}, {}, {}};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    result.warning = std::strerror(errno);
+    return result;
+  }
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    result.warning = std::strerror(errno);
+  } else if (const auto size = static_cast<std::uint64_t>(info.st_size);
+             S_ISREG(info.st_mode) && options.max_size != 0 && size > options.max_size) {
+    result.note = "skipped: " + std::to_string(size) + " bytes, over --max-size";
+  } else if (named || options.binary || !looks_binary(fd)) {
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    result = scan_open_file(fd, info, path, options);
+  }
+  ::close(fd);
   return result;
 }
 
@@ -461,7 +430,10 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
       ++count;
     };
     if (files[i] == "-") {
-      results[i] = scan_stream(in, options, [&](const finding& found) {
+      const auto read = [&in](std::vector<char>& buffer, bool& failed) {
+        return read_some(in, buffer, failed);
+      };
+      results[i] = scan_stream("-", read, options, [&](const finding& found) {
         report("-", found);
         if (format == output_format::text || format == output_format::jsonl) out.flush();
       });

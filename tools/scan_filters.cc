@@ -45,16 +45,6 @@ bool has_allow_marker(std::string_view line) {
   return line.find("dtoken:allow") != std::string_view::npos;
 }
 
-bool allowed_inline(int fd, std::uint64_t offset, std::size_t length) {
-  const std::uint64_t begin = offset > allow_reach ? offset - allow_reach : 0;
-  std::string around(static_cast<std::size_t>(offset - begin) + length + allow_reach, '\0');
-  const ssize_t got = ::pread(fd, around.data(), around.size(), static_cast<off_t>(begin));
-  if (got <= 0) return false;
-  around.resize(static_cast<std::size_t>(got));
-  return has_allow_marker(
-      line_around(around, static_cast<std::size_t>(offset - begin), length, begin == 0, true).part);
-}
-
 std::set<std::string, std::less<>> read_baseline(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;

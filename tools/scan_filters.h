@@ -56,10 +56,6 @@ line_view line_around(std::string_view text, std::size_t at, std::size_t length,
 // Whether `line` carries the inline allow marker.
 bool has_allow_marker(std::string_view line);
 
-// Whether the line of the finding at [offset, offset + length) of the open file carries the
-// inline allow marker, read from the file.
-bool allowed_inline(int fd, std::uint64_t offset, std::size_t length);
-
 // Holds each finding of a stream until the part of its line within allow_reach of it has been
 // read, then passes on those without the inline allow marker, in order. It keeps the stream's
 // last bytes: from allow_reach before the oldest pending finding, or before the end, whichever

@@ -10,7 +10,6 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
-#include "detail/newlines.h"
 
 namespace dtoken {
 namespace {
@@ -31,10 +30,6 @@ std::size_t token_at(std::string_view rest, profile rules) noexcept {
 bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit); }
 
 }  // namespace
-
-std::size_t detail::count_newlines(std::string_view text) noexcept {
-  return active_kernel().count_newlines(text.data(), text.size());
-}
 
 void scanner::count_lines(std::string_view window, std::uint64_t base,
                           std::uint64_t target) noexcept {
@@ -143,6 +138,18 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
               context);
   count_lines(chunk, chunk_base, std::max(counted_, settled));
   keep_tail(chunk, chunk_base);
+}
+
+part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                     finding_sink sink, void* context) noexcept {
+  // The whole input is in view: no byte is held back, nothing copied. Lines count from `begin`.
+  scanner part(rules);
+  part.resume_ = begin;
+  part.counted_ = begin;
+  part.line_begin_ = begin;
+  part.scan_window(text, 0, begin, end, end, true, sink, context);
+  part.count_lines(text, 0, end);
+  return {part.line_ - 1, part.line_ > 1 ? part.line_begin_ : 0};
 }
 
 void scanner::finish(finding_sink sink, void* context) noexcept {

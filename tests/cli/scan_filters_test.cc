@@ -2,9 +2,6 @@
 // inline allow marker on a line and across a stream's chunks, fingerprints, and baseline files.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -37,20 +34,6 @@ TEST(scan_filters_test, the_allow_marker_counts_on_the_tokens_line_within_reach)
   EXPECT_FALSE(has_allow_marker(line_around(far, 4, token.size(), true, true).part));
   // A text that may go on is not complete until the line ends or the reach is met.
   EXPECT_FALSE(line_around("key=" + token, 4, token.size(), true, false).complete);
-}
-
-TEST(scan_filters_test, allowed_inline_reads_the_line_from_the_file) {
-  const std::string path = testing::TempDir() + "/scan_filters_allow.txt";
-  {
-    std::ofstream out(path);
-    out << std::string(10'000, 'x') << "\nx=" << token << " // dtoken:allow\ny=" << token << "\n";
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  ASSERT_GE(fd, 0);
-  EXPECT_TRUE(allowed_inline(fd, 10'003, token.size()));
-  EXPECT_FALSE(allowed_inline(fd, 10'003 + token.size() + 19, token.size()));
-  ::close(fd);
-  std::remove(path.c_str());
 }
 
 // The stream filter passes on each finding once its line is settled, in order, and drops the

@@ -12,6 +12,10 @@
 // at most the last 97 bytes of the stream, where a token may still be incomplete. A token that
 // straddles two chunks is found exactly once, at its true offset. Nothing here throws or prints.
 // A scanner object is not thread-safe; separate objects are independent.
+//
+// An input held whole in memory (a mapped file) can also be scanned in parts, on as many threads
+// as the caller runs: scan_part() scans one part, and part_numbering gives its findings the lines
+// and columns of a scan of the whole input (see scan_part()).
 
 #ifndef DTOKEN_SCAN_H
 #define DTOKEN_SCAN_H
@@ -50,6 +54,8 @@ struct finding {
 /// Receives each finding, in order of offset.
 using finding_sink = void (*)(void* context, const finding& found) noexcept;
 
+struct part_lines;
+
 /// A streaming scanner. Feed it the input in chunks of any size (even 1 byte), then finish().
 class scanner {
  public:
@@ -79,6 +85,9 @@ class scanner {
   [[nodiscard]] std::uint64_t bytes_seen() const noexcept { return end_; }
 
  private:
+  friend part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end,
+                              profile rules, finding_sink sink, void* context) noexcept;
+
   // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`),
   // counting lines along the way up to absolute offset `count_to` at most. Without `at_end`,
   // stops at the first start whose token and following byte are not all in the window, and
@@ -106,13 +115,59 @@ class scanner {
   std::uint64_t line_begin_ = 0;  // absolute offset of the first byte of that line
 };
 
+/// What a part of an input scanned by scan_part() holds that the parts after it need: its '\n'
+/// bytes.
+struct part_lines {
+  std::uint64_t newlines = 0;         ///< '\n' bytes in the part.
+  std::uint64_t last_line_begin = 0;  ///< Offset just after the last of them (when newlines > 0).
+};
+
+/// Scans the findings that start in [begin, end) of `text`, which holds the whole input: a
+/// finding near `end` is seen whole, and the bytes around it decide whether it is bounded, as in
+/// a scan of all of `text`. The findings are those a scan of all of `text` reports in [begin, end)
+/// (no token holds the start of another, so none overlaps a finding of the part before), with
+/// the same offsets and `token` views into `text`; but their lines count from `begin` as line 1,
+/// and on that line their columns count from `begin`: part_numbering::place() corrects both.
+/// Returns the part's newlines, for the numbering of the parts after it.
+/// Parts may be scanned at once on different threads; begin <= end <= text.size().
+part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                     finding_sink sink, void* context) noexcept;
+
+template <typename Callback>
+part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                     Callback&& callback) noexcept {
+  return scan_part(text, begin, end, rules,
+                   &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
+                   detail::context_of(callback));
+}
+
+/// Numbers the findings of consecutive parts (scan_part()) as a scan of the whole input does:
+///   part_numbering numbering;
+///   for (each part, in order) { for (finding& f : its findings) numbering.place(f);
+///                               numbering.skip(its part_lines); }
+class part_numbering {
+ public:
+  /// Gives a finding of the current part its line and column in the whole input.
+  void place(finding& found) const noexcept {
+    if (found.line == 1) found.column = found.offset - line_begin_ + 1;
+    found.line += line_ - 1;
+  }
+  /// Moves past the current part, to the next.
+  void skip(const part_lines& part) noexcept {
+    line_ += part.newlines;
+    if (part.newlines > 0) line_begin_ = part.last_line_begin;
+  }
+
+ private:
+  std::uint64_t line_ = 1;        // line of the current part's first byte
+  std::uint64_t line_begin_ = 0;  // offset where that line begins
+};
+
 /// Scans a whole buffer; `callback(const finding&)` is called for each finding, in order.
 /// Every finding's `token` points into `text`.
 template <typename Callback>
 void scan(std::string_view text, profile rules, Callback&& callback) noexcept {
-  scanner whole(rules);
-  whole.feed(text, callback);
-  whole.finish(callback);
+  scan_part(text, 0, text.size(), rules, callback);
 }
 
 }  // namespace dtoken
