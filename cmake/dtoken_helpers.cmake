@@ -20,3 +20,11 @@ function(dtoken_add_test name)
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()
+
+# A program that ships (dtoken, dtoken-mock): with DTOKEN_STATIC_PROGRAMS, libstdc++ and libgcc
+# are linked in, so that it needs only glibc.
+function(dtoken_static_program target)
+  if(DTOKEN_STATIC_PROGRAMS)
+    target_link_options(${target} PRIVATE -static-libstdc++ -static-libgcc)
+  endif()
+endfunction()
