@@ -10,7 +10,7 @@ namespace dtoken::cli {
 
 mapped_file::mapped_file(int fd, std::size_t size) noexcept {
   if (size == 0) return;
-  void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  void* at = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (at == MAP_FAILED) return;
   ::madvise(at, size, MADV_SEQUENTIAL);
   data_ = static_cast<const char*>(at);

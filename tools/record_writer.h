@@ -26,10 +26,27 @@ class record_writer {
   }
 
   // One record, for output_format::json or jsonl.
-  void add(const boost::json::object& record) {
-    if (format_ == output_format::json) out_ << std::string_view(first_ ? "\n  " : ",\n  ");
-    out_ << std::string_view(boost::json::serialize(record));
-    if (format_ == output_format::jsonl) out_ << std::string_view("\n");
+  void add(const boost::json::object& record) { add_json(boost::json::serialize(record)); }
+
+  // One record already written as JSON text (json_text.h).
+  void add_json(std::string_view record) {
+    const std::string_view before = lead(format_);
+    out_ << (first_ && !before.empty() ? before.substr(1) : before) << record << trail(format_);
+    first_ = false;
+  }
+
+  // What comes before and after each record in the format. Records joined with these (joined(),
+  // perhaps written apart on several threads) go out together with add_joined().
+  static std::string_view lead(output_format format) {
+    return format == output_format::json ? ",\n  " : "";
+  }
+  static std::string_view trail(output_format format) {
+    return format == output_format::jsonl ? "\n" : "";
+  }
+  void add_joined(std::string_view records) {
+    if (records.empty()) return;
+    if (first_ && records.starts_with(',')) records.remove_prefix(1);  // the first lead's comma
+    out_ << records;
     first_ = false;
   }
 

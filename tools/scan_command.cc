@@ -9,11 +9,13 @@
 #include <boost/program_options.hpp>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <iostream>
 #include <limits>
 #include <memory>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "cli.h"
@@ -56,7 +58,31 @@ struct scan_options {
   std::set<std::string, std::less<>> allowed_ids;
   progress_meter* progress = nullptr;
   unsigned part_threads = 1;  // threads that share one large file
+  bool fingerprints = false;  // computed: a structured format, or a baseline to read or write
+  const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
 };
+
+// Runs work(k) for each k in [0, parts): the last on this thread, the others on threads of their
+// own. An exception thrown by one is thrown again here, once all have ended.
+template <typename Work>
+void run_parts(std::size_t parts, Work&& work) {
+  std::vector<std::exception_ptr> errors(parts);
+  const auto guarded_work = [&](std::size_t k) {
+    try {
+      work(k);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 0; k + 1 < parts; ++k) helpers.emplace_back(guarded_work, k);
+    if (parts > 0) guarded_work(parts - 1);
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
 
 // The bytes of findings' tokens, in blocks that never move: a view into them stays valid while
 // the arena grows and when it is moved, so nothing is copied twice (a growing string moved its
@@ -89,17 +115,44 @@ class token_arena {
 };
 
 struct file_result {
+  file_result() = default;
+  explicit file_result(std::string name) : path(std::move(name)) {}
+
   std::string path;
   std::vector<finding> findings;  // their tokens point into `tokens`
   token_arena tokens;
   std::string warning;  // non-empty: the file could not be scanned
   std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
 
+  std::vector<fingerprint_text> prints;  // one per finding, when options.fingerprints
+
   void add(finding found) {
     found.token = tokens.keep(found.token);
     findings.push_back(found);
   }
 };
+
+// The fingerprints of a file's findings (when options.fingerprints): their occurrences counted
+// in order, then the SHA-256s, on options.part_threads threads when there are many. (The records
+// themselves are rendered as they are written, on one thread, into one reused buffer: rendered
+// on several threads, 2.5 MB of JSON Lines for 9,848 findings touched fresh pages that cost
+// more than the rendering, in this machine's page faults.)
+void fingerprint_file(file_result& file, const scan_options& options) {
+  if (!options.fingerprints) return;
+  const std::size_t count = file.findings.size();
+  std::vector<std::uint64_t> occurrence(count);
+  // (the token IDs are views into file.tokens, which outlives the map)
+  std::unordered_map<std::string_view, std::uint64_t> seen;
+  seen.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) occurrence[i] = seen[file.findings[i].token_id()]++;
+  file.prints.resize(count);
+  const std::size_t parts = count >= 1024 ? options.part_threads : 1;
+  run_parts(parts, [&](std::size_t k) {
+    for (std::size_t i = count * k / parts; i < count * (k + 1) / parts; ++i) {
+      fingerprint(file.path, file.findings[i].token_id(), occurrence[i], file.prints[i]);
+    }
+  });
+}
 
 constexpr std::uint64_t map_threshold = 4 << 20;  // files this large are mapped
 constexpr std::size_t slice_size = 16 << 20;      // a file is scanned in slices this large
@@ -222,7 +275,7 @@ std::size_t read_some(std::istream& in, std::vector<char>& buffer, bool& failed)
 template <typename Read, typename Report>
 file_result scan_stream(std::string path, Read&& read, const scan_options& options,
                         Report&& report) {
-  file_result result{std::move(path), {}, {}, {}, {}};
+  file_result result(std::move(path));
   scanner stream(options.rules);
   stream_allow_filter filter;
   std::vector<char> buffer(stream_block);
@@ -259,10 +312,10 @@ bool looks_binary(int fd) {
                          std::string_view::npos;
 }
 
-// Scans the open file `fd` (`info` its fstat). A regular file of 4 MiB or more is mapped
-// (MAP_POPULATE), which saves copying it: 256 MiB in the page cache, 1 thread, went from 87 to
-// 73 ms (`perf stat dtoken scan -j 1 FILE`); a smaller one is read whole. Anything else (a FIFO,
-// as <(command) gives; a device) is a stream, read to its end or to --max-size.
+// Scans the open file `fd` (`info` its fstat). A regular file of 4 MiB or more is mapped, which
+// saves copying it: 256 MiB in the page cache, 1 thread, went from 87 to 73 ms (`perf stat dtoken
+// scan -j 1 FILE`); a smaller one is read whole. Anything else (a FIFO, as <(command) gives; a
+// device) is a stream, read to its end or to --max-size.
 file_result scan_open_file(int fd, const struct stat& info, const std::string& path,
                            const scan_options& options) {
   if (!S_ISREG(info.st_mode)) {
@@ -274,7 +327,7 @@ file_result scan_open_file(int fd, const struct stat& info, const std::string& p
         return got > 0 ? static_cast<std::size_t>(got) : 0;
       }
     };
-    file_result result{path, {}, {}, {}, {}};
+    file_result result(path);
     file_result streamed =
         scan_stream(path, read, options, [&](const finding& found) { result.add(found); });
     result.warning = std::move(streamed.warning);
@@ -293,7 +346,7 @@ file_result scan_open_file(int fd, const struct stat& info, const std::string& p
 // Scans one file. A binary file is skipped unless it was `named` on the command line or
 // options.binary is set; a file over --max-size is skipped with a note.
 file_result scan_file(const std::string& path, const scan_options& options, bool named) {
-  file_result result{path, {}, {}, {}, {}};
+  file_result result(path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     result.warning = std::strerror(errno);
@@ -311,6 +364,64 @@ file_result scan_file(const std::string& path, const scan_options& options, bool
   }
   ::close(fd);
   return result;
+}
+
+// Scans `files` (standard input, "-", is left to scan_standard_input()) on `threads` threads,
+// each file into its own result, rendered there. One file alone shares the threads, in parts.
+std::vector<file_result> scan_files(const std::vector<std::string>& files,
+                                    const std::vector<std::string>& paths, scan_options options,
+                                    std::uint64_t threads, progress_mode progress,
+                                    std::ostream& err) {
+  std::vector<file_result> results(files.size());
+  options.part_threads =
+      files.size() == 1 ? static_cast<unsigned>(std::min<std::uint64_t>(threads, 64)) : 1;
+  progress_meter meter(progress, err, files.size());
+  options.progress = &meter;
+  std::atomic<std::size_t> next{0};
+  run_parts(std::max<std::size_t>(1, std::min<std::uint64_t>(threads, files.size())),
+            [&](std::size_t) {
+              for (std::size_t i = next++; i < files.size(); i = next++) {
+                if (files[i] != "-") {
+                  const bool named = std::find(paths.begin(), paths.end(), files[i]) != paths.end();
+                  results[i] = scan_file(files[i], options, named);
+                  fingerprint_file(results[i], options);
+                }
+                meter.add_file();
+              }
+            });
+  return results;
+}
+
+// What the report counts: the findings reported, and every finding for --write-baseline.
+struct report_tally {
+  std::size_t reported = 0;
+  bool record_seen = false;  // --write-baseline
+  std::vector<baseline_entry> seen;
+};
+
+// Standard input, scanned after the files, on this thread, and written as it streams (and
+// flushed after each finding, but in one-document formats).
+file_result scan_standard_input(std::istream& in, std::ostream& out, report_writer& writer,
+                                const scan_options& options, report_tally& tally) {
+  occurrence_counter occurrences;
+  const auto read = [&in](std::vector<char>& buffer, bool& failed) {
+    return read_some(in, buffer, failed);
+  };
+  return scan_stream("-", read, options, [&](const finding& found) {
+    fingerprint_text print{};
+    std::string_view shown;
+    if (options.fingerprints) {
+      fingerprint("-", found.token_id(), occurrences.next(found.token_id()), print);
+      shown = std::string_view(print.data(), print.size());
+    }
+    if (tally.record_seen) {
+      tally.seen.push_back({std::string(shown), "-", found.line, std::string(found.token_id())});
+    }
+    if (options.known->contains(shown)) return;
+    writer.add("-", found, shown);
+    ++tally.reported;
+    if (writer.streams()) out.flush();
+  });
 }
 
 }  // namespace
@@ -372,87 +483,54 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
       baseline_path.empty() ? std::set<std::string, std::less<>>{} : read_baseline(baseline_path);
   if (paths.empty()) paths.push_back(".");
 
+  const bool fingerprints_needed =
+      format != output_format::text || !baseline_path.empty() || !write_baseline_path.empty();
+  const report_renderer renderer(format, options.rules, show_secret);
+  options.fingerprints = fingerprints_needed;
+  options.known = &known;
+
   std::vector<path_problem> problems;
   const std::vector<std::string> files = expand_paths(paths, !no_ignore, problems);
-  std::vector<file_result> results(files.size());
-  // Files in parallel, each into its own result; standard input is scanned after them, on this
-  // thread, and printed as it streams. Output follows the order of `files`.
   if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
-  // One file alone shares the threads, in parts, if it is large.
-  options.part_threads =
-      files.size() == 1 ? static_cast<unsigned>(std::min<std::uint64_t>(threads, 64)) : 1;
-  {
-    progress_meter meter(progress, err, files.size());
-    options.progress = &meter;
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-      for (std::size_t i = next++; i < files.size(); i = next++) {
-        if (files[i] != "-") {
-          const bool named = std::find(paths.begin(), paths.end(), files[i]) != paths.end();
-          results[i] = scan_file(files[i], options, named);
-        }
-        meter.add_file();
-      }
-    };
-    std::vector<std::jthread> workers;
-    for (std::uint64_t t = 1; t < std::min<std::uint64_t>(threads, files.size()); ++t) {
-      workers.emplace_back(work);
-    }
-    work();
-    for (std::jthread& worker : workers) worker.join();
-    options.progress = nullptr;
-  }
+  std::vector<file_result> results = scan_files(files, paths, options, threads, progress, err);
 
+  report_writer writer(out, renderer);
   bool incomplete = false;
   for (const path_problem& problem : problems) {
     err << "dtoken scan: warning: " << problem.path << ": " << problem.message << '\n';
     incomplete = true;
   }
-  std::size_t count = 0;
-  std::vector<baseline_entry> seen;
-  const bool fingerprints_needed =
-      format != output_format::text || !baseline_path.empty() || !write_baseline_path.empty();
-  report_writer writer(out, format, options.rules, show_secret);
+  report_tally tally;
+  tally.record_seen = !write_baseline_path.empty();
   for (std::size_t i = 0; i < files.size(); ++i) {
-    occurrence_counter occurrences;
-    const auto report = [&](std::string_view path, const finding& found) {
-      // Text output without baselines shows no fingerprint: none is computed (a SHA-256 and a
-      // map entry per finding).
-      std::string print = fingerprints_needed ? fingerprint(path, found.token_id(),
-                                                            occurrences.next(found.token_id()))
-                                              : std::string();
-      if (!write_baseline_path.empty()) {
-        seen.push_back(
-            {print, std::string(report_path(path)), found.line, std::string(found.token_id())});
-      }
-      if (known.contains(print)) return;
-      writer.add(path, found, print);
-      ++count;
-    };
-    if (files[i] == "-") {
-      const auto read = [&in](std::vector<char>& buffer, bool& failed) {
-        return read_some(in, buffer, failed);
-      };
-      results[i] = scan_stream("-", read, options, [&](const finding& found) {
-        report("-", found);
-        if (format == output_format::text || format == output_format::jsonl) out.flush();
-      });
-    }
+    if (files[i] == "-") results[i] = scan_standard_input(in, out, writer, options, tally);
     const file_result& file = results[i];
     if (!file.note.empty()) err << "dtoken scan: note: " << file.path << ": " << file.note << '\n';
     if (!file.warning.empty()) {
       err << "dtoken scan: warning: " << file.path << ": " << file.warning << '\n';
       incomplete = true;
     }
-    for (const finding& entry : file.findings) report(file.path, entry);
+    for (std::size_t k = 0; k < file.findings.size(); ++k) {
+      const finding& found = file.findings[k];
+      const std::string_view print =
+          options.fingerprints ? std::string_view(file.prints[k].data(), file.prints[k].size())
+                               : std::string_view();
+      if (tally.record_seen) {
+        tally.seen.push_back({std::string(print), std::string(report_path(file.path)), found.line,
+                              std::string(found.token_id())});
+      }
+      if (known.contains(print)) continue;
+      writer.add(file.path, found, print);
+      ++tally.reported;
+    }
   }
   writer.finish();
-  if (!write_baseline_path.empty()) write_baseline(write_baseline_path, seen);
+  if (tally.record_seen) write_baseline(write_baseline_path, tally.seen);
   if (incomplete) {
     err << "dtoken scan: the scan is incomplete: some paths could not be read\n";
     return exit_incomplete;
   }
-  return count > 0 ? static_cast<int>(found_code) : exit_ok;
+  return tally.reported > 0 ? static_cast<int>(found_code) : exit_ok;
 }
 
 }  // namespace dtoken::cli

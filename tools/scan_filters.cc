@@ -5,12 +5,14 @@
 
 #include <boost/json.hpp>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "cli.h"
+#include "detail/sha256.h"
 
 namespace dtoken::cli {
 
@@ -19,12 +21,28 @@ std::string_view report_path(std::string_view path) {
   return path;
 }
 
+void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t occurrence,
+                 fingerprint_text& out) {
+  static constexpr char hex[] = "0123456789abcdef";
+  thread_local std::string material;
+  material.assign("dtoken fingerprint v1\n");
+  material.append(report_path(path)).append("\n").append(token_id).append("\n");
+  std::array<char, 20> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), occurrence).ptr;
+  material.append(digits.data(), end);
+  detail::sha256_digest digest{};
+  if (!detail::sha256(material, digest)) throw std::runtime_error("SHA-256 failed");
+  for (std::size_t i = 0; i < out.size() / 2; ++i) {
+    out[2 * i] = hex[digest[i] >> 4U];
+    out[2 * i + 1] = hex[digest[i] & 15U];
+  }
+}
+
 std::string fingerprint(std::string_view path, std::string_view token_id,
                         std::uint64_t occurrence) {
-  std::string material = "dtoken fingerprint v1\n";
-  material.append(report_path(path)).append("\n").append(token_id).append("\n");
-  material.append(std::to_string(occurrence));
-  return sha256_hex(material).substr(0, 32);
+  fingerprint_text text{};
+  fingerprint(path, token_id, occurrence, text);
+  return {text.data(), text.size()};
 }
 
 line_view line_around(std::string_view text, std::size_t at, std::size_t length,

@@ -6,6 +6,7 @@
 #define DTOKEN_TOOLS_SCAN_FILTERS_H
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -29,6 +30,12 @@ std::string_view report_path(std::string_view path);
 // and which occurrence of that token ID in that file it is (0, 1, ...). It stays the same when
 // lines are added or removed around the token, and never depends on the secret.
 std::string fingerprint(std::string_view path, std::string_view token_id, std::uint64_t occurrence);
+
+// The same, into a fixed buffer, with no allocation once a thread has made its first: for the
+// scan's thousands of findings.
+using fingerprint_text = std::array<char, 32>;
+void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t occurrence,
+                 fingerprint_text& out);
 
 // Numbers the occurrences of each token ID within one file, for fingerprint().
 class occurrence_counter {

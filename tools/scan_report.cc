@@ -1,6 +1,7 @@
 #include "scan_report.h"
 
 #include "dtoken/version.h"
+#include "json_text.h"
 
 namespace dtoken::cli {
 namespace {
@@ -69,75 +70,65 @@ std::string path_uri(std::string_view path) {
   return uri;
 }
 
-boost::json::object sarif_result(std::string_view path, const finding& found,
-                                 const std::string& fingerprint) {
-  boost::json::object artifact{{"uri", path == "-" ? std::string("stdin") : path_uri(path)}};
-  if (!path.starts_with('/') && path != "-") artifact["uriBaseId"] = "%SRCROOT%";
+// One SARIF result, written into `out`.
+void write_sarif_result(std::string& out, std::string_view path, const finding& found,
+                        std::string_view fingerprint) {
   std::string message = "Dynatrace ";
   message.append(found.type != nullptr ? found.type->name : "access token")
       .append(" ")
       .append(found.token_id())
       .append(" with its secret in clear text.");
-  return {{"ruleId", rule_id(found)},
-          {"ruleIndex", sarif_rule_index(found)},
-          {"level", "error"},
-          {"message", {{"text", message}}},
-          {"locations",
-           {{{"physicalLocation",
-              {{"artifactLocation", std::move(artifact)},
-               {"region",
-                {{"startLine", found.line},
-                 {"startColumn", found.column},
-                 {"endLine", found.line},
-                 {"endColumn", found.column + found.length},
-                 {"byteOffset", found.offset},
-                 {"byteLength", found.length}}}}}}}},
-          {"partialFingerprints", {{fingerprint_key, fingerprint}}},
-          {"properties", {{"tokenId", found.token_id()}, {"bounded", found.bounded}}}};
+  json_text json(out);
+  json.open_object().key("ruleId").value(rule_id(found));
+  json.key("ruleIndex").value(std::uint64_t{sarif_rule_index(found)});
+  json.key("level").value("error");
+  json.key("message").open_object().key("text").value(message).close_object();
+  json.key("locations").open_array().open_object().key("physicalLocation").open_object();
+  json.key("artifactLocation").open_object();
+  json.key("uri").value(path == "-" ? std::string("stdin") : path_uri(path));
+  if (!path.starts_with('/') && path != "-") json.key("uriBaseId").value("%SRCROOT%");
+  json.close_object();
+  json.key("region").open_object();
+  json.key("startLine").value(found.line).key("startColumn").value(found.column);
+  json.key("endLine").value(found.line).key("endColumn").value(found.column + found.length);
+  json.key("byteOffset").value(found.offset).key("byteLength").value(std::uint64_t{found.length});
+  json.close_object().close_object().close_object().close_array();
+  json.key("partialFingerprints").open_object().key(fingerprint_key).value(fingerprint);
+  json.close_object();
+  json.key("properties").open_object().key("tokenId").value(found.token_id());
+  json.key("bounded").value(found.bounded).close_object();
+  json.close_object();
 }
 
-}  // namespace
-
-report_writer::report_writer(std::ostream& out, output_format format, profile rules,
-                             bool show_secret)
-    : out_(out), format_(format), rules_(rules), show_secret_(show_secret), records_(out, format) {}
-
-void report_writer::add(std::string_view path, const finding& found,
-                        const std::string& fingerprint) {
-  path = report_path(path);
-  if (format_ == output_format::sarif) {
-    sarif_results_.push_back(sarif_result(path, found, fingerprint));
-    return;
+// One finding as a JSON record (json and jsonl), written into `out`.
+void write_record(std::string& out, std::string_view path, const finding& found,
+                  std::string_view fingerprint, profile rules, bool show_secret) {
+  // (the findings of one file come one after another: its path is made readable once)
+  thread_local std::string last_path;
+  thread_local std::string readable;
+  if (path != last_path) {
+    last_path = path;
+    readable = valid_utf8(path);
   }
-  const std::string_view shown = show_secret_ ? found.token : found.token_id();
-  if (format_ == output_format::text) {
-    out_ << path << ':' << found.line << ':' << found.column << ": "
-         << (found.type != nullptr ? found.token.substr(0, prefix_length) : "unregistered type")
-         << ' ' << shown << (show_secret_ ? "" : ".***") << '\n';
-    return;
+  json_text json(out);
+  json.open_object().key("path").value(readable);
+  json.key("offset").value(found.offset).key("length").value(std::uint64_t{found.length});
+  json.key("line").value(found.line).key("column").value(found.column);
+  json.key("type").value(found.token.substr(0, prefix_length)).key("type_name");
+  if (found.type != nullptr) {
+    json.value(found.type->name);
+  } else {
+    json.null();
   }
-  const std::string readable = valid_utf8(path);
-  boost::json::object object{
-      {"path", readable},
-      {"offset", found.offset},
-      {"length", found.length},
-      {"line", found.line},
-      {"column", found.column},
-      {"type", found.token.substr(0, prefix_length)},
-      {"type_name",
-       found.type != nullptr ? boost::json::value(found.type->name) : boost::json::value(nullptr)},
-      {"token_id", found.token_id()},
-      {"bounded", found.bounded},
-      {"profile", to_string(rules_)},
-      {"fingerprint", fingerprint}};
-  if (readable != path) object["path_base64"] = base64(path);  // the exact bytes
-  if (show_secret_) object["token"] = found.token;
-  records_.add(object);
+  json.key("token_id").value(found.token_id()).key("bounded").value(found.bounded);
+  json.key("profile").value(to_string(rules)).key("fingerprint").value(fingerprint);
+  if (readable != path) json.key("path_base64").value(base64(path));  // the exact bytes
+  if (show_secret) json.key("token").value(found.token);
+  json.close_object();
 }
 
-void report_writer::finish() {
-  records_.finish();
-  if (format_ != output_format::sarif) return;
+// The SARIF log with no result, cut where its results go: what comes before them, and after.
+std::pair<std::string, std::string> sarif_frame(profile rules) {
   const boost::json::object log{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
       {"version", "2.1.0"},
@@ -150,9 +141,71 @@ void report_writer::finish() {
              {"rules", sarif_rules()}}}}},
          {"originalUriBaseIds",
           {{"%SRCROOT%", {{"description", {{"text", "The directory dtoken scan ran in."}}}}}}},
-         {"properties", {{"profile", to_string(rules_)}}},
-         {"results", sarif_results_}}}}};
-  out_ << boost::json::serialize(log) << '\n';
+         {"properties", {{"profile", to_string(rules)}}},
+         {"results", boost::json::array()}}}}};
+  std::string empty = boost::json::serialize(log);
+  constexpr std::string_view tail = "]}]}";  // the results' array, the run, the runs, the log
+  empty.resize(empty.size() - tail.size());
+  return {std::move(empty), std::string(tail) + "\n"};
+}
+
+}  // namespace
+
+void report_renderer::render(std::string& records, std::string_view path, const finding& found,
+                             std::string_view fingerprint) const {
+  path = report_path(path);
+  if (format_ == output_format::sarif) {
+    records += ',';  // (write() drops the first)
+    write_sarif_result(records, path, found, fingerprint);
+    return;
+  }
+  if (format_ == output_format::text) {
+    records.append(path).append(":").append(std::to_string(found.line)).append(":");
+    records.append(std::to_string(found.column)).append(": ");
+    records.append(found.type != nullptr ? found.token.substr(0, prefix_length)
+                                         : "unregistered type");
+    records.append(" ").append(show_secret_ ? found.token : found.token_id());
+    records.append(show_secret_ ? "\n" : ".***\n");
+    return;
+  }
+  records.append(record_writer<std::ostream>::lead(format_));
+  write_record(records, path, found, fingerprint, rules_, show_secret_);
+  records.append(record_writer<std::ostream>::trail(format_));
+}
+
+report_writer::report_writer(std::ostream& out, const report_renderer& renderer)
+    : out_(out), renderer_(renderer), records_(out, renderer.format()) {
+  if (renderer_.format() != output_format::sarif) return;
+  auto [head, tail] = sarif_frame(renderer_.rules());
+  out_ << head;
+  sarif_tail_ = std::move(tail);
+}
+
+void report_writer::write(std::string_view records) {
+  const output_format format = renderer_.format();
+  if (format == output_format::sarif) {
+    if (records.empty()) return;
+    if (first_result_) records.remove_prefix(1);
+    out_ << records;
+    first_result_ = false;
+    return;
+  }
+  if (format == output_format::text) {
+    out_ << records;
+    return;
+  }
+  records_.add_joined(records);
+}
+
+void report_writer::add(std::string_view path, const finding& found, std::string_view fingerprint) {
+  record_.clear();
+  renderer_.render(record_, path, found, fingerprint);
+  write(record_);
+}
+
+void report_writer::finish() {
+  records_.finish();
+  if (renderer_.format() == output_format::sarif) out_ << sarif_tail_;
 }
 
 }  // namespace dtoken::cli

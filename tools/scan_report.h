@@ -19,21 +19,45 @@
 
 namespace dtoken::cli {
 
-// Writes findings in one format. Text and JSON Lines go out one finding at a time; JSON and SARIF
-// are one document, closed by finish().
-class report_writer {
+// Renders findings in one format: each finding's record (with what separates it from the record
+// before), from any thread, into a string of the caller's.
+class report_renderer {
  public:
-  report_writer(std::ostream& out, output_format format, profile rules, bool show_secret);
-  void add(std::string_view path, const finding& found, const std::string& fingerprint);
-  void finish();
+  report_renderer(output_format format, profile rules, bool show_secret)
+      : format_(format), rules_(rules), show_secret_(show_secret) {}
+  void render(std::string& records, std::string_view path, const finding& found,
+              std::string_view fingerprint) const;
+  [[nodiscard]] output_format format() const { return format_; }
+  [[nodiscard]] profile rules() const { return rules_; }
 
  private:
-  std::ostream& out_;
   output_format format_;
   profile rules_;
   bool show_secret_;
+};
+
+// Writes rendered records, in order, on one thread. JSON and SARIF are one document, opened by
+// the constructor and closed by finish().
+class report_writer {
+ public:
+  report_writer(std::ostream& out, const report_renderer& renderer);
+  // Writes records that the renderer appended.
+  void write(std::string_view records);
+  // Renders one finding and writes it.
+  void add(std::string_view path, const finding& found, std::string_view fingerprint);
+  void finish();
+  // Whether each record can go out on its own (text, JSON Lines), not as part of one document.
+  [[nodiscard]] bool streams() const {
+    return renderer_.format() == output_format::text || renderer_.format() == output_format::jsonl;
+  }
+
+ private:
+  std::ostream& out_;
+  const report_renderer& renderer_;
   record_writer<std::ostream> records_;
-  boost::json::array sarif_results_;
+  std::string record_;      // the record add() renders
+  std::string sarif_tail_;  // what closes the SARIF log after its results
+  bool first_result_ = true;
 };
 
 }  // namespace dtoken::cli

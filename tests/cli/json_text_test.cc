@@ -1,0 +1,80 @@
+// json_text writes what boost::json::serialize writes for the same values, byte for byte: random
+// trees of objects, arrays, strings of any byte (control characters, quotes, backslashes, UTF-8),
+// numbers, booleans and null.
+#include "json_text.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+namespace dtoken::cli {
+namespace {
+
+// Writes a random value to `text` and returns the same value as a boost::json::value.
+boost::json::value write_random(json_text& text, int depth) {
+  const int kind = *rc::gen::inRange(0, depth > 2 ? 4 : 6);
+  switch (kind) {
+    case 0: {
+      const auto bytes = *rc::gen::container<std::string>(rc::gen::inRange<char>(0, 127));
+      const std::string suffix = *rc::gen::element<std::string>("", "é", "\xe2\x82\xac", "/");
+      text.value(bytes + suffix);
+      return boost::json::string(bytes + suffix);
+    }
+    case 1: {
+      const auto number = *rc::gen::arbitrary<std::uint64_t>();
+      text.value(number);
+      return number;
+    }
+    case 2: {
+      const bool flag = *rc::gen::arbitrary<bool>();
+      text.value(flag);
+      return flag;
+    }
+    case 3:
+      text.null();
+      return nullptr;
+    case 4: {
+      boost::json::object object;
+      text.open_object();
+      const int members = *rc::gen::inRange(0, 4);
+      for (int i = 0; i < members; ++i) {
+        const std::string name = *rc::gen::container<std::string>(rc::gen::inRange<char>(0, 127));
+        if (object.contains(name)) continue;
+        text.key(name);
+        object[name] = write_random(text, depth + 1);
+      }
+      text.close_object();
+      return object;
+    }
+    default: {
+      boost::json::array array;
+      text.open_array();
+      const int elements = *rc::gen::inRange(0, 4);
+      for (int i = 0; i < elements; ++i) array.push_back(write_random(text, depth + 1));
+      text.close_array();
+      return array;
+    }
+  }
+}
+
+RC_GTEST_PROP(json_text_property, writes_what_boost_json_serializes, ()) {
+  std::string out;
+  json_text text(out);
+  const boost::json::value expected = write_random(text, 0);
+  RC_ASSERT(out == boost::json::serialize(expected));
+}
+
+TEST(json_text_test, escapes_as_boost_json_does) {
+  std::string out;
+  json_text(out).open_object().key("a\"b").value("\x01\t\n\\/\x7f").key("n").null().close_object();
+  EXPECT_EQ(out, R"({"a\"b":"\u0001\t\n\\/)"
+                 "\x7f"
+                 R"(","n":null})");
+  EXPECT_EQ(out, boost::json::serialize(
+                     boost::json::object{{"a\"b", "\x01\t\n\\/\x7f"}, {"n", nullptr}}));
+}
+
+}  // namespace
+}  // namespace dtoken::cli

@@ -1,0 +1,98 @@
+// JSON text written straight into a string, byte for byte as boost::json::serialize writes the
+// same values (no spaces; the same escapes), without building a tree: for the records that
+// `dtoken scan` writes by the thousand, where a boost::json::object per finding cost 2 µs and the
+// SARIF log's tree of results 13 µs (bench/scan_cli.sh). tests/cli/json_text_test.cc holds it to
+// boost::json::serialize.
+#ifndef DTOKEN_TOOLS_JSON_TEXT_H
+#define DTOKEN_TOOLS_JSON_TEXT_H
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dtoken::cli {
+
+class json_text {
+ public:
+  explicit json_text(std::string& out) : out_(out) {}
+
+  json_text& open_object() { return open('{'); }
+  json_text& close_object() { return close('}'); }
+  json_text& open_array() { return open('['); }
+  json_text& close_array() { return close(']'); }
+
+  // A member's name; its value comes next.
+  json_text& key(std::string_view name) {
+    separate();
+    quote(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  json_text& value(std::string_view text) {
+    separate();
+    quote(text);
+    return *this;
+  }
+  json_text& value(const char* text) { return value(std::string_view(text)); }
+  json_text& value(std::uint64_t number) {
+    separate();
+    std::array<char, 20> digits{};
+    out_.append(digits.data(),
+                std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
+    return *this;
+  }
+  json_text& value(bool flag) {
+    separate();
+    out_ += flag ? "true" : "false";
+    return *this;
+  }
+  json_text& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
+  // JSON text written elsewhere (a serialized value), as the next value.
+  json_text& raw(std::string_view json) {
+    separate();
+    out_ += json;
+    return *this;
+  }
+
+  // `text` as a JSON string: quoted, with '"', '\\' and the control characters escaped.
+  void quote(std::string_view text);
+
+ private:
+  json_text& open(char bracket) {
+    separate();
+    out_ += bracket;
+    first_[++depth_] = true;
+    return *this;
+  }
+  json_text& close(char bracket) {
+    out_ += bracket;
+    --depth_;
+    return *this;
+  }
+  // The comma before a value or member, unless it is the first of its container.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_[depth_]) out_ += ',';
+    first_[depth_] = false;
+  }
+
+  std::string& out_;
+  std::array<bool, 32> first_{true};  // per depth: nothing written in the container yet
+  std::size_t depth_ = 0;
+  bool after_key_ = false;
+};
+
+}  // namespace dtoken::cli
+
+#endif  // DTOKEN_TOOLS_JSON_TEXT_H
