@@ -220,6 +220,9 @@ result validate_with(std::string_view candidate, profile rules, const kernel& by
     // One fused pass over at most 96 bytes finds the first byte that breaks the regex.
     return documented_result(candidate, bytes.documented_span(candidate.data(), candidate.size()));
   }
+  // A valid token, the common case, is settled by the checks of is_valid (a handful of loads and
+  // spans); the walk that finds where a candidate breaks runs only for those that do.
+  if (is_valid_with(candidate, rules, bytes)) return {error_code::ok, candidate.size()};
   return validate_generic(candidate, rules, bytes);
 }
 
@@ -235,12 +238,14 @@ bool is_valid_with(std::string_view candidate, profile rules, const kernel& byte
       ((public_length_union >> (size - fixed_bytes)) & 1U) == 0) {
     return false;
   }
-  if (!check_prefix(candidate).ok()) return false;
   shape expected = family_shape;
   if (rules == profile::strict) {
+    // A registered prefix is a well-formed one.
     const token_type* type = find_token_type(candidate.substr(0, prefix_length));
     if (type == nullptr) return false;
     expected = shape_of(*type);
+  } else if (!check_prefix(candidate).ok()) {
+    return false;
   }
   const std::size_t public_length = size - fixed_bytes;
   const char* public_part = candidate.data() + prefix_length + 1;
