@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -32,6 +33,33 @@ bool parse_arguments(const arguments& args,
     return false;
   }
   return true;
+}
+
+std::uint64_t parse_size(const std::string& text, std::string_view option) {
+  const auto fail = [&] {
+    return usage_error(
+        "--" + std::string(option) +
+        " takes a size: bytes (1048576), or a number with K, M, G or T (10M), not '" + text + "'");
+  };
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop == text.data()) throw fail();
+  std::string unit(stop, end);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (const std::string_view suffix : {"IB", "B"}) {
+    if (unit.size() > suffix.size() && unit.ends_with(suffix)) {
+      unit.resize(unit.size() - suffix.size());
+      break;
+    }
+  }
+  constexpr std::string_view units = "KMGT";
+  if (unit.empty()) return value;
+  const std::size_t power = units.find(unit);
+  if (unit.size() != 1 || power == std::string_view::npos) throw fail();
+  const unsigned shift = 10 * (static_cast<unsigned>(power) + 1);
+  if (value > (std::numeric_limits<std::uint64_t>::max() >> shift)) throw fail();
+  return value << shift;
 }
 
 std::uint64_t parse_number(const std::string& text, std::string_view option) {

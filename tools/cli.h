@@ -49,6 +49,11 @@ bool parse_arguments(const arguments& args,
 // takes "-5" for an unsigned option and wraps it to 2^64 - 5; this refuses signs and overflow.
 std::uint64_t parse_number(const std::string& text, std::string_view option);
 
+// A size for --max-size: a whole number of bytes, or one with a unit: K, M, G or T (powers of
+// 1024; "KiB", "MB" and the like are read the same, any case). "10M" is 10,485,760. A usage_error
+// names the forms when `text` is none of them.
+std::uint64_t parse_size(const std::string& text, std::string_view option);
+
 // --profile NAME, or a usage_error naming the choices.
 profile parse_profile(const std::string& name);
 

@@ -27,12 +27,15 @@ constexpr const char* usage =
     "                     [--in-place] [FILE ...]\n"
     "\n"
     "Masks every token in standard input (or each FILE) and writes the result to standard output.\n"
+    "The family profile, the default, masks every real token type (the 8-character ActiveGate\n"
+    "and OAuth client IDs too); documented masks what the published regex matches.\n"
     "mask_secret (the default) keeps the token ID and turns each secret byte into '*'; mask_token\n"
     "masks the whole token; digest keeps the token ID and replaces the secret with sha256: and\n"
     "16 hex digits of the token's SHA-256, the same for the same token in every log. Nothing\n"
     "else changes; with mask_secret and mask_token the output is as long as the input.\n"
     "--line-buffered writes each line as soon as it is read (for tail -f app.log | dtoken "
-    "redact).\n"
+    "redact);\n"
+    "on a terminal it is the default.\n"
     "--in-place rewrites each FILE atomically: a temporary file beside it, fsync, then rename, so "
     "a\n"
     "crash never leaves a half-written file.\n"
@@ -109,7 +112,7 @@ std::string redact_in_place(const std::string& path, profile rules, redact_mode 
 }  // namespace
 
 int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::ostream& err) {
-  std::string profile_name = "documented";
+  std::string profile_name = "family";
   std::string mode_name = "mask_secret";
   bool line_buffered = false;
   bool in_place = false;
@@ -117,9 +120,10 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
       "profile,p", po::value(&profile_name)->default_value(profile_name),
-      "documented, strict or family")("mode,m", po::value(&mode_name)->default_value(mode_name),
-                                      "mask_secret, mask_token or digest")(
-      "line-buffered", po::bool_switch(&line_buffered), "write each line as soon as it is read")(
+      "family (every real token type), documented (the published regex) or strict")(
+      "mode,m", po::value(&mode_name)->default_value(mode_name),
+      "mask_secret, mask_token or digest")("line-buffered", po::bool_switch(&line_buffered),
+                                           "write each line as soon as it is read")(
       "in-place,i", po::bool_switch(&in_place), "rewrite each FILE atomically");
   if (!parse_arguments(args, described, &files, usage, out)) return exit_ok;
   const profile rules = parse_profile(profile_name);
@@ -128,6 +132,8 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
     throw usage_error("unknown mode '" + mode_name +
                       "' (choose mask_secret, mask_token or digest)");
   if (in_place && files.empty()) throw usage_error("--in-place needs at least one FILE");
+  // On a terminal, a person watches (tail -f app.log | dtoken redact): each line at once.
+  if (&out == &std::cout && ::isatty(STDOUT_FILENO) == 1) line_buffered = true;
 
   if (files.empty()) {
     if (!redact_stream(in, out, rules, *mode, line_buffered)) {

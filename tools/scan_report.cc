@@ -70,46 +70,51 @@ std::string path_uri(std::string_view path) {
   return uri;
 }
 
-// One SARIF result, written into `out`.
-void write_sarif_result(std::string& out, std::string_view path, const finding& found,
-                        std::string_view fingerprint) {
+// One SARIF result, written into `out`. Its URI is the path relative to the scan root (no "..").
+void write_sarif_result(std::string& out, const report_item& item) {
+  const finding& found = item.found;
   std::string message = "Dynatrace ";
   message.append(found.type != nullptr ? found.type->name : "access token")
       .append(" ")
       .append(found.token_id())
+      .append(item.fixture ? " (a marked fixture)" : "")
       .append(" with its secret in clear text.");
   json_text json(out);
   json.open_object().key("ruleId").value(rule_id(found));
   json.key("ruleIndex").value(std::uint64_t{sarif_rule_index(found)});
-  json.key("level").value("error");
+  json.key("level").value(item.fixture ? "note" : "error");
   json.key("message").open_object().key("text").value(message).close_object();
   json.key("locations").open_array().open_object().key("physicalLocation").open_object();
   json.key("artifactLocation").open_object();
-  json.key("uri").value(path == "-" ? std::string("stdin") : path_uri(path));
-  if (!path.starts_with('/') && path != "-") json.key("uriBaseId").value("%SRCROOT%");
+  if (item.path == "-") {
+    json.key("uri").value("stdin");
+  } else {
+    json.key("uri").value(path_uri(item.identity)).key("uriBaseId").value("%SRCROOT%");
+  }
   json.close_object();
   json.key("region").open_object();
   json.key("startLine").value(found.line).key("startColumn").value(found.column);
   json.key("endLine").value(found.line).key("endColumn").value(found.column + found.length);
   json.key("byteOffset").value(found.offset).key("byteLength").value(std::uint64_t{found.length});
   json.close_object().close_object().close_object().close_array();
-  json.key("partialFingerprints").open_object().key(fingerprint_key).value(fingerprint);
+  json.key("partialFingerprints").open_object().key(fingerprint_key).value(item.fingerprint);
   json.close_object();
   json.key("properties").open_object().key("tokenId").value(found.token_id());
-  json.key("bounded").value(found.bounded).close_object();
+  json.key("bounded").value(found.bounded).key("fixture").value(item.fixture).close_object();
   json.close_object();
 }
 
 // One finding as a JSON record (json and jsonl), written into `out`.
-void write_record(std::string& out, std::string_view path, const finding& found,
-                  std::string_view fingerprint, profile rules, bool show_secret) {
+void write_record(std::string& out, const report_item& item, profile rules, bool show_secret) {
   // (the findings of one file come one after another: its path is made readable once)
   thread_local std::string last_path;
   thread_local std::string readable;
+  const std::string_view path = report_path(item.path);
   if (path != last_path) {
     last_path = path;
     readable = valid_utf8(path);
   }
+  const finding& found = item.found;
   json_text json(out);
   json.open_object().key("path").value(readable);
   json.key("offset").value(found.offset).key("length").value(std::uint64_t{found.length});
@@ -121,7 +126,8 @@ void write_record(std::string& out, std::string_view path, const finding& found,
     json.null();
   }
   json.key("token_id").value(found.token_id()).key("bounded").value(found.bounded);
-  json.key("profile").value(to_string(rules)).key("fingerprint").value(fingerprint);
+  json.key("fixture").value(item.fixture);
+  json.key("profile").value(to_string(rules)).key("fingerprint").value(item.fingerprint);
   if (readable != path) json.key("path_base64").value(base64(path));  // the exact bytes
   if (show_secret) json.key("token").value(found.token);
   json.close_object();
@@ -129,20 +135,23 @@ void write_record(std::string& out, std::string_view path, const finding& found,
 
 // The SARIF log with no result, cut where its results go: what comes before them, and after.
 std::pair<std::string, std::string> sarif_frame(profile rules) {
-  const boost::json::object log{
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       {{{"tool",
-          {{"driver",
-            {{"name", "dtoken"},
-             {"version", DTOKEN_VERSION_STRING},
-             {"semanticVersion", DTOKEN_VERSION_STRING},
-             {"rules", sarif_rules()}}}}},
-         {"originalUriBaseIds",
-          {{"%SRCROOT%", {{"description", {{"text", "The directory dtoken scan ran in."}}}}}}},
-         {"properties", {{"profile", to_string(rules)}}},
-         {"results", boost::json::array()}}}}};
+  const boost::json::object log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                                {"version", "2.1.0"},
+                                {"runs",
+                                 {{{"tool",
+                                    {{"driver",
+                                      {{"name", "dtoken"},
+                                       {"version", DTOKEN_VERSION_STRING},
+                                       {"semanticVersion", DTOKEN_VERSION_STRING},
+                                       {"rules", sarif_rules()}}}}},
+                                   {"originalUriBaseIds",
+                                    {{"%SRCROOT%",
+                                      {{"description",
+                                        {{"text",
+                                          "The root of the git repository that holds the scanned "
+                                          "path, or the scanned directory."}}}}}}},
+                                   {"properties", {{"profile", to_string(rules)}}},
+                                   {"results", boost::json::array()}}}}};
   std::string empty = boost::json::serialize(log);
   constexpr std::string_view tail = "]}]}";  // the results' array, the run, the runs, the log
   empty.resize(empty.size() - tail.size());
@@ -151,25 +160,25 @@ std::pair<std::string, std::string> sarif_frame(profile rules) {
 
 }  // namespace
 
-void report_renderer::render(std::string& records, std::string_view path, const finding& found,
-                             std::string_view fingerprint) const {
-  path = report_path(path);
+void report_renderer::render(std::string& records, const report_item& item) const {
   if (format_ == output_format::sarif) {
     records += ',';  // (write() drops the first)
-    write_sarif_result(records, path, found, fingerprint);
+    write_sarif_result(records, item);
     return;
   }
+  const finding& found = item.found;
   if (format_ == output_format::text) {
-    records.append(path).append(":").append(std::to_string(found.line)).append(":");
-    records.append(std::to_string(found.column)).append(": ");
+    records.append(report_path(item.path)).append(":").append(std::to_string(found.line));
+    records.append(":").append(std::to_string(found.column)).append(": ");
     records.append(found.type != nullptr ? found.token.substr(0, prefix_length)
                                          : "unregistered type");
     records.append(" ").append(show_secret_ ? found.token : found.token_id());
-    records.append(show_secret_ ? "\n" : ".***\n");
+    records.append(show_secret_ ? "" : ".***");
+    records.append(item.fixture ? " (marked fixture)\n" : "\n");
     return;
   }
   records.append(record_writer<std::ostream>::lead(format_));
-  write_record(records, path, found, fingerprint, rules_, show_secret_);
+  write_record(records, item, rules_, show_secret_);
   records.append(record_writer<std::ostream>::trail(format_));
 }
 
@@ -197,9 +206,9 @@ void report_writer::write(std::string_view records) {
   records_.add_joined(records);
 }
 
-void report_writer::add(std::string_view path, const finding& found, std::string_view fingerprint) {
+void report_writer::add(const report_item& item) {
   record_.clear();
-  renderer_.render(record_, path, found, fingerprint);
+  renderer_.render(record_, item);
   write(record_);
 }
 

@@ -19,14 +19,22 @@
 
 namespace dtoken::cli {
 
+// One finding to report.
+struct report_item {
+  std::string_view path;      // as the scan was given it ("-": standard input)
+  std::string_view identity;  // relative to its scan root: SARIF URIs (fingerprints use it)
+  const finding& found;
+  std::string_view fingerprint;  // empty when none was computed
+  bool fixture = false;          // a marked fixture (dtoken generate --marked)
+};
+
 // Renders findings in one format: each finding's record (with what separates it from the record
 // before), from any thread, into a string of the caller's.
 class report_renderer {
  public:
   report_renderer(output_format format, profile rules, bool show_secret)
       : format_(format), rules_(rules), show_secret_(show_secret) {}
-  void render(std::string& records, std::string_view path, const finding& found,
-              std::string_view fingerprint) const;
+  void render(std::string& records, const report_item& item) const;
   [[nodiscard]] output_format format() const { return format_; }
   [[nodiscard]] profile rules() const { return rules_; }
 
@@ -44,7 +52,7 @@ class report_writer {
   // Writes records that the renderer appended.
   void write(std::string_view records);
   // Renders one finding and writes it.
-  void add(std::string_view path, const finding& found, std::string_view fingerprint);
+  void add(const report_item& item);
   void finish();
   // Whether each record can go out on its own (text, JSON Lines), not as part of one document.
   [[nodiscard]] bool streams() const {

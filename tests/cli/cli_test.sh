@@ -209,9 +209,14 @@ printf 'fixture = "%s"  # dtoken:allow\n' "$docs" >"$tree/src/allowed.py"
 printf '%s\n' "$docs" >"$tree/.git/config"
 printf 'bin\0ary %s\n' "$docs" >"$tree/bin/blob"
 printf 'DT=%s\n' "$activegate" >"$tree/src/activegate.env"
+# The default profile is family: every real token type, the 8-character ActiveGate token too.
 run scan-tree 1 "$dtoken" scan "$tree"
 expect scan-tree "$out" "$tree/src/config.yaml:2:8: dt0s01 dt0s01.ST2EY72KQINMH574WMNVI7YN.***"
-expect scan-tree-count "$(wc -l <<<"$out")" "1"
+expect scan-tree-activegate "$out" "$tree/src/activegate.env:1:4: dt0g02 dt0g02.4KWZO5EF.***"
+expect scan-tree-count "$(wc -l <<<"$out")" "2"
+run scan-documented 1 "$dtoken" scan --profile documented "$tree"
+expect scan-documented-count "$(wc -l <<<"$out")" "1"
+refuse scan-documented "$out" "dt0g02"
 refuse scan-tree-secret "$out" "$secret"
 refuse scan-tree-git "$out" ".git"
 refuse scan-tree-binary "$out" "blob"
@@ -222,9 +227,44 @@ expect scan-family-jsonl "$out" '"path":"'"$tree"'/src/activegate.env","offset":
 run scan-show-secret 1 "$dtoken" scan --show-secret "$tree/src/config.yaml"
 expect scan-show-secret "$out" "$secret"
 run scan-exit-code 7 "$dtoken" scan --exit-code 7 "$tree"
-run scan-allow 0 "$dtoken" scan --allow dt0s01.ST2EY72KQINMH574WMNVI7YN "$tree"
+run scan-allow 0 "$dtoken" scan --allow dt0s01.ST2EY72KQINMH574WMNVI7YN --allow dt0g02.4KWZO5EF "$tree"
+# --allow takes token IDs only: a whole token is refused without showing its secret.
+run scan-allow-token 2 "$dtoken" scan --allow "$docs" "$tree"
+expect scan-allow-token "$err" "'dt0s01.ST2EY72KQINMH574WMNVI7YN.***' holds a secret"
+refuse scan-allow-token-secret "$err" "$secret"
+run scan-allow-garbage 2 "$dtoken" scan --allow "not-a-token-id" "$tree"
+expect scan-allow-garbage "$err" "--allow takes a token ID"
 run scan-max-size 0 "$dtoken" scan --max-size 10 "$tree"
 expect scan-max-size-note "$err" "note: $tree/src/config.yaml: skipped:"
+run scan-max-size-units 1 "$dtoken" scan --max-size 1K "$tree"
+run scan-max-size-unit-bad 2 "$dtoken" scan --max-size 10Q "$tree"
+expect scan-max-size-unit-bad "$err" "a number with K, M, G or T (10M)"
+# A file named on the command line and skipped for its size leaves the scan incomplete.
+run scan-max-size-named 2 "$dtoken" scan --max-size 10 "$tree/src/config.yaml"
+expect scan-max-size-named "$err" "warning: $tree/src/config.yaml: skipped:"
+expect scan-max-size-named "$err" "the scan is incomplete"
+# 2 and 3 already mean an incomplete scan and an I/O error; 0 (never fail a build) is fine.
+run scan-exit-code-2 2 "$dtoken" scan --exit-code 2 "$tree"
+expect scan-exit-code-2 "$err" "but 2 and 3"
+run scan-exit-code-3 2 "$dtoken" scan --exit-code 3 "$tree"
+run scan-exit-code-0 0 "$dtoken" scan --exit-code 0 "$tree"
+# Marked fixtures (dtoken generate --marked) are skipped and counted, or reported on demand.
+"$dtoken" generate --marked --seed 4 --type dt0c01 >"$work/fixture.txt"
+run scan-fixture-skipped 0 "$dtoken" scan "$work/fixture.txt"
+run scan-fixture-report 1 "$dtoken" scan --fixtures report --format jsonl "$work/fixture.txt"
+expect scan-fixture-report "$out" '"fixture":true'
+run scan-fixture-text 1 "$dtoken" scan --fixtures report "$work/fixture.txt"
+expect scan-fixture-text "$out" "(marked fixture)"
+run scan-fixture-bad 2 "$dtoken" scan --fixtures hide "$work/fixture.txt"
+expect scan-fixture-bad "$err" "choose skip or report"
+run scan-not-fixture-jsonl 1 "$dtoken" scan --format jsonl "$tree/src/config.yaml"
+expect scan-not-fixture-jsonl "$out" '"fixture":false'
+# On a terminal, a summary line; a clean scan says so.
+out=$(script -qec "'$dtoken' scan '$tree/bin' >/dev/null" /dev/null)
+expect scan-summary-clean "$out" "dtoken scan: no tokens found in 1 file"
+out=$(script -qec "'$dtoken' scan '$work/fixture.txt' '$tree/src/config.yaml' >/dev/null" /dev/null)
+expect scan-summary "$out" "dtoken scan: 1 token found in 2 files (1 marked fixture skipped"
+refuse scan-no-summary-off-terminal "$err" "found in"
 run scan-clean 0 "$dtoken" scan "$tree/bin"
 printf '%s\n' "$docs" >"$work/stdin-token"
 stdin="$work/stdin-token" run scan-stdin 1 "$dtoken" scan -
@@ -276,10 +316,16 @@ expect scan-no-ignore "$out" "$repo/debug.log:1:3"
 run scan-ignored-file-named 1 "$dtoken" scan "$repo/debug.log"
 
 # Baselines: known findings stay quiet, new ones are reported; fingerprints survive moved lines.
-run scan-write-baseline 1 "$dtoken" scan --write-baseline "$work/baseline.json" "$tree"
-expect scan-write-baseline "$(cat "$work/baseline.json")" '"path":"'"$tree"'/src/config.yaml","line":2,"token_id":"dt0s01.ST2EY72KQINMH574WMNVI7YN"'
+# Paths count from the repository's root ($tree holds a .git), however the scan names them.
+run scan-write-baseline 0 "$dtoken" scan --write-baseline "$work/baseline.json" "$tree"
+expect scan-write-baseline "$(cat "$work/baseline.json")" '"path":"src/config.yaml","line":2,"token_id":"dt0s01.ST2EY72KQINMH574WMNVI7YN"'
+expect scan-write-baseline-says "$err" "recorded 2 findings in $work/baseline.json"
+expect scan-write-baseline-quiet "$out" ""
 refuse scan-write-baseline-secret "$(cat "$work/baseline.json")" "$secret"
 run scan-baseline 0 "$dtoken" scan --baseline "$work/baseline.json" "$tree"
+run scan-baseline-relative 0 bash -c "cd '$work' && '$dtoken' scan --baseline baseline.json tree"
+run scan-baseline-inside 0 bash -c "cd '$tree/src' && '$dtoken' scan --baseline '$work/baseline.json' ."
+run scan-baseline-file 0 bash -c "cd '$tree/src' && '$dtoken' scan --baseline '$work/baseline.json' config.yaml"
 printf '# moved down\n\n%s\n' "$(cat "$tree/src/config.yaml")" >"$tree/src/config.yaml"
 run scan-baseline-moved 0 "$dtoken" scan --baseline "$work/baseline.json" "$tree"
 printf 'again: %s\n' "$docs" >>"$tree/src/config.yaml"
@@ -310,7 +356,33 @@ expect redact-filter-length "$(wc -c <"$work/log")" "$(printf '%s\n' "$out" | wc
 stdin="$work/log" run redact-family 0 "$dtoken" redact --profile family --mode mask_token
 refuse redact-family-activegate "$out" "dt0g02.4KWZO5EF"
 stdin="$work/log" run redact-lines 0 "$dtoken" redact --line-buffered
-expect redact-lines "$out" "second line $activegate"
+expect redact-lines "$out" "second line dt0g02.4KWZO5EF.****"
+# The default profile is family: the ActiveGate token is masked too, and documented keeps the
+# published regex's reach.
+stdin="$work/log" run redact-default-family 0 "$dtoken" redact
+refuse redact-default-family "$out" "${activegate#*.*.}"
+stdin="$work/log" run redact-documented 0 "$dtoken" redact --profile documented
+expect redact-documented "$out" "second line $activegate"
+# Fixtures are masked like any token.
+stdin="$work/fixture.txt" run redact-fixture 0 "$dtoken" redact --mode mask_token
+refuse redact-fixture "$out" "dt0c01"
+# On a terminal, each line goes out as soon as it is read (tail -f app.log | dtoken redact).
+cat >"$work/redact_pty.py" <<'PY'
+import os, pty, select, subprocess, sys
+dtoken, token = sys.argv[1], sys.argv[2]
+master, slave = pty.openpty()
+child = subprocess.Popen([dtoken, "redact"], stdin=subprocess.PIPE, stdout=slave)
+os.close(slave)
+child.stdin.write(f"k={token}\n".encode())
+child.stdin.flush()
+seen = b""
+while b"\n" not in seen and select.select([master], [], [], 10)[0]:
+    seen += os.read(master, 4096)
+child.stdin.close()
+child.wait()
+sys.exit(0 if b"k=dt0s01.ST2EY72KQINMH574WMNVI7YN.****" in seen else 1)
+PY
+run redact-terminal-lines 0 /usr/bin/python3 "$work/redact_pty.py" "$dtoken" "$docs"
 cp "$work/log" "$work/inplace.log"
 chmod 640 "$work/inplace.log"
 run redact-in-place 0 "$dtoken" redact --in-place "$work/inplace.log"

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "dtoken/scan.h"
 #include "scan_filters.h"
+#include "scan_roots.h"
 
 namespace dtoken::cli {
 namespace {
@@ -95,6 +96,53 @@ TEST(scan_filters_test, a_baseline_round_trips_and_a_sarif_log_is_one_too) {
   EXPECT_THROW(read_baseline(path), usage_error);
   std::remove(path.c_str());
   EXPECT_THROW(read_baseline(path), usage_error);
+}
+
+}  // namespace
+}  // namespace dtoken::cli
+
+namespace dtoken::cli {
+namespace {
+
+TEST(scan_filters_test, sizes_take_units_and_refuse_the_rest) {
+  EXPECT_EQ(parse_size("0", "max-size"), 0U);
+  EXPECT_EQ(parse_size("1048576", "max-size"), 1048576U);
+  EXPECT_EQ(parse_size("10M", "max-size"), 10U << 20);
+  EXPECT_EQ(parse_size("512k", "max-size"), 512U << 10);
+  EXPECT_EQ(parse_size("1GiB", "max-size"), std::uint64_t{1} << 30);
+  EXPECT_EQ(parse_size("2TB", "max-size"), std::uint64_t{2} << 40);
+  for (const char* bad : {"", "M", "10Q", "10MM", "-1", "1.5M", "99999999999T"}) {
+    EXPECT_THROW(parse_size(bad, "max-size"), usage_error) << bad;
+  }
+}
+
+// The same file has the same identity however the scan names it: from the repository's root
+// (the nearest .git above), or from the scanned directory outside a repository.
+TEST(scan_filters_test, identities_count_from_the_repository_root) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(testing::TempDir()) / "scan_roots_test";
+  fs::remove_all(base);
+  fs::create_directories(base / "repo" / ".git");
+  fs::create_directories(base / "repo" / "src");
+  fs::create_directories(base / "plain" / "sub");
+  std::ofstream(base / "repo" / "src" / "app.py") << "x\n";
+  std::ofstream(base / "plain" / "sub" / "x.txt") << "x\n";
+  const fs::path saved = fs::current_path();
+  const std::string absolute = (base / "repo" / "src" / "app.py").string();
+  EXPECT_EQ(identity_path(absolute, scan_root((base / "repo").string())), "src/app.py");
+  EXPECT_EQ(identity_path(absolute, scan_root(absolute)), "src/app.py");
+  fs::current_path(base);
+  EXPECT_EQ(identity_path("repo/src/app.py", scan_root("repo")), "src/app.py");
+  EXPECT_EQ(identity_path("./repo/src/../src/app.py", scan_root("./repo/")), "src/app.py");
+  fs::current_path(base / "repo" / "src");
+  EXPECT_EQ(identity_path("./app.py", scan_root(".")), "src/app.py");
+  EXPECT_EQ(identity_path("app.py", scan_root("app.py")), "src/app.py");
+  // Outside a repository: from the scanned directory, or a named file's own directory.
+  fs::current_path(base);
+  EXPECT_EQ(identity_path("plain/sub/x.txt", scan_root("plain")), "sub/x.txt");
+  EXPECT_EQ(identity_path("plain/sub/x.txt", scan_root("plain/sub/x.txt")), "x.txt");
+  fs::current_path(saved);
+  fs::remove_all(base);
 }
 
 }  // namespace

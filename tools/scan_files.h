@@ -1,0 +1,191 @@
+// dtoken scan's reading: files (read whole, or mapped and scanned in slices on several threads)
+// and streams (standard input, pipes, devices, through the streaming scanner), with the allow and
+// fixture policies, and the fingerprints of each file's findings. No output: scan_command.cc
+// reports what these find.
+#ifndef DTOKEN_TOOLS_SCAN_FILES_H
+#define DTOKEN_TOOLS_SCAN_FILES_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "dtoken/generate.h"
+#include "dtoken/scan.h"
+#include "progress.h"
+#include "scan_filters.h"
+
+namespace dtoken::cli {
+
+// What happens to a marked fixture (dtoken generate --marked): skipped and counted, or reported
+// with "fixture": true.
+enum class fixture_policy { skip, report };
+
+struct scan_options {
+  profile rules = profile::family;
+  fixture_policy fixtures = fixture_policy::skip;
+  std::uint64_t max_size = 0;  // files: skip larger ones; streams: stop there (0: no limit)
+  bool binary = false;         // scan files that look binary too
+  std::set<std::string, std::less<>> allowed_ids;
+  progress_meter* progress = nullptr;
+  unsigned part_threads = 1;  // threads that share one large file
+  bool fingerprints = false;  // computed: a structured format, or a baseline to read or write
+  const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
+};
+
+// Runs work(k) for each k in [0, parts): the last on this thread, the others on threads of their
+// own. An exception thrown by one is thrown again here, once all have ended.
+template <typename Work>
+void run_parts(std::size_t parts, Work&& work) {
+  std::vector<std::exception_ptr> errors(parts);
+  const auto guarded_work = [&](std::size_t k) {
+    try {
+      work(k);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (std::size_t k = 0; k + 1 < parts; ++k) helpers.emplace_back(guarded_work, k);
+    if (parts > 0) guarded_work(parts - 1);
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+}
+
+// The bytes of findings' tokens, in blocks that never move: a view into them stays valid while
+// the arena grows and when it is moved, so nothing is copied twice (a growing string moved its
+// bytes at each growth: 9,848 tokens cost 2 MB of copying and the page faults of each new block).
+class token_arena {
+ public:
+  // A copy of `bytes`. A fault while reading them (a mapped file that shrank) leaves the arena
+  // as it was, but for a block it may have added.
+  std::string_view keep(std::string_view bytes) {
+    if (blocks_.empty() || used_ + bytes.size() > block_size) {
+      blocks_.push_back(std::make_unique_for_overwrite<char[]>(std::max(block_size, bytes.size())));
+      used_ = 0;
+    }
+    char* at = blocks_.back().get() + used_;
+    std::memcpy(at, bytes.data(), bytes.size());
+    used_ += bytes.size();
+    return {at, bytes.size()};
+  }
+  // Takes over `other`'s blocks: views into them stay valid.
+  void take(token_arena&& other) {
+    for (auto& block : other.blocks_) blocks_.push_back(std::move(block));
+    other.blocks_.clear();
+    used_ = block_size;  // the next token starts a block of its own
+  }
+
+ private:
+  static constexpr std::size_t block_size = 64 << 10;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0;
+};
+
+struct file_result {
+  file_result() = default;
+  explicit file_result(std::string name) : path(std::move(name)) {}
+
+  std::string path;
+  std::string identity;  // the path relative to its scan root (scan_roots.h), for fingerprints
+  std::vector<finding> findings;      // their tokens point into `tokens`
+  std::vector<std::uint8_t> fixture;  // per finding: a marked fixture (reported by policy)
+  token_arena tokens;
+  std::string warning;  // non-empty: the file could not be scanned
+  std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
+  std::vector<fingerprint_text> prints;  // one per finding, when options.fingerprints
+  std::size_t fixtures_skipped = 0;
+  std::uint64_t bytes = 0;  // bytes scanned
+
+  void add(finding found, bool is_fixture) {
+    found.token = tokens.keep(found.token);
+    findings.push_back(found);
+    fixture.push_back(is_fixture ? 1 : 0);
+  }
+  // Takes a finding that the allow policies let through, unless it is a fixture to skip.
+  void take(const finding& found, const scan_options& options) {
+    const bool is_fixture = is_marked_fixture(parse(found.token, options.rules).value);
+    if (is_fixture && options.fixtures == fixture_policy::skip) {
+      ++fixtures_skipped;
+      return;
+    }
+    add(found, is_fixture);
+  }
+};
+
+constexpr std::size_t stream_block = 1 << 20;  // bytes of a stream read at a time
+
+// The warning for a stream cut at --max-size.
+std::string stream_cut_message(std::uint64_t limit);
+
+// A stream (standard input, a pipe, a device), read by `read(buffer, failed)` in chunks of up to
+// 1 MiB through the streaming scanner: constant memory whatever its size. `report` gets each
+// finding once its line (within allow_reach) has been read; --max-size stops the stream there.
+template <typename Read, typename Report>
+file_result scan_stream(std::string path, Read&& read, const scan_options& options,
+                        Report&& report) {
+  file_result result(std::move(path));
+  scanner stream(options.rules);
+  stream_allow_filter filter;
+  std::vector<char> buffer(stream_block);
+  const auto hold = [&](const finding& found) {
+    if (!options.allowed_ids.contains(found.token_id())) filter.hold(found);
+  };
+  bool failed = false;
+  std::uint64_t total = 0;
+  for (;;) {
+    std::size_t got = read(buffer, failed);
+    if (got == 0) break;
+    if (options.max_size != 0 && total + got > options.max_size) {
+      got = static_cast<std::size_t>(options.max_size - total);
+      result.warning = stream_cut_message(options.max_size);
+    }
+    total += got;
+    const std::string_view chunk(buffer.data(), got);
+    stream.feed(chunk, hold);
+    filter.settle(chunk, false, report);
+    if (options.progress != nullptr) options.progress->add_bytes(got);
+    if (!result.warning.empty()) break;
+  }
+  stream.finish(hold);
+  filter.settle({}, true, report);
+  if (failed && result.warning.empty()) result.warning = "read error";
+  result.bytes = total;
+  return result;
+}
+
+// A file to scan: its path as given, its identity (scan_roots.h), and whether it was named on the
+// command line (then it is scanned even when it looks binary, and skipping it for its size makes
+// the scan incomplete).
+struct scan_target {
+  std::string path;
+  std::string identity;
+  bool named = false;
+};
+
+// Scans one file: a binary file is skipped unless it was named or options.binary is set; a file
+// over --max-size is skipped with a note (a warning when it was named).
+file_result scan_file(const scan_target& target, const scan_options& options);
+
+// The fingerprints of a file's findings, when options.fingerprints.
+void fingerprint_file(file_result& file, const scan_options& options);
+
+// Scans the targets (standard input, "-", is left to the caller) on `threads` threads, each into
+// its own result, fingerprinted there. One file alone shares the threads, in slices.
+std::vector<file_result> scan_files(const std::vector<scan_target>& targets, scan_options options,
+                                    std::uint64_t threads, progress_mode progress,
+                                    std::ostream& err);
+
+}  // namespace dtoken::cli
+
+#endif  // DTOKEN_TOOLS_SCAN_FILES_H
