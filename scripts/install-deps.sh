@@ -9,6 +9,8 @@ packages=(
   # libraries
   libboost1.81-dev libboost-program-options1.81-dev libboost-regex1.81-dev libboost-json1.81-dev
   librapidcheck-dev libgtest-dev libbenchmark-dev libssl-dev libsqlite3-dev
+  # dtoken scan's .dtoken.toml
+  libtomlplusplus-dev
   # tests: JSON Schema validation of vectors/ (Debian python3, not a pyenv one), and the
   # vectors/README.md examples in Python, JavaScript and Go; bc for bench/ scripts
   python3 python3-jsonschema python3-yaml nodejs golang-go bc

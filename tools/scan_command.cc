@@ -27,6 +27,7 @@
 #include "dtoken/version.h"
 #include "mapped_file.h"
 #include "progress.h"
+#include "scan_config.h"
 #include "scan_files.h"
 #include "scan_filters.h"
 #include "scan_paths.h"
@@ -58,7 +59,9 @@ constexpr const char* usage =
     "of reporting them. Fingerprints and baselines name paths from the root of the git\n"
     "repository (or the scanned directory), however PATH is written. A marked fixture (dtoken\n"
     "generate --marked) is skipped and counted, unless --fixtures report. On a terminal, a\n"
-    "summary line ends the scan.\n"
+    "summary line ends the scan. Settings may come from .dtoken.toml at the scan root (the\n"
+    "repository's root, or the scanned directory): profile, exclude, allow, fixtures, baseline\n"
+    "and max-size; the command line wins, and --exclude and --allow add to the file's.\n"
     "\n"
     "Exit codes: 0 nothing found (or a baseline written), 1 tokens found (--exit-code changes\n"
     "it), 2 usage error or an incomplete scan (a path could not be read: each gets a warning on\n"
@@ -143,6 +146,7 @@ struct scan_settings {
   progress_mode progress = progress_mode::automatic;
   std::string baseline_path;
   std::string write_baseline_path;
+  std::vector<std::string> excludes;  // globs (scan_config.h), the config file's and --exclude's
   std::vector<std::string> paths;
 };
 
@@ -166,38 +170,111 @@ void check_allowed_id(const std::string& id) {
   }
 }
 
+// The config file to read: the one named with --config, else .dtoken.toml at the scan root of the
+// first PATH (the current directory for standard input), if there is one; none with --no-config.
+std::string config_file(const std::string& named, bool no_config,
+                        const std::vector<std::string>& paths) {
+  if (no_config) return {};
+  if (!named.empty()) {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(named, error)) {
+      throw usage_error("cannot read config " + named);
+    }
+    return named;
+  }
+  const std::string& first = paths.empty() || paths.front() == "-" ? "." : paths.front();
+  const std::filesystem::path found = scan_root(first) / ".dtoken.toml";
+  std::error_code error;
+  return std::filesystem::is_regular_file(found, error) ? found.string() : std::string();
+}
+
+// A value the config file gave, checked by `parse`: its usage_error names the file.
+template <typename Parse>
+auto from_config(const scan_config& config, const std::string& value, Parse&& parse) {
+  try {
+    return parse(value);
+  } catch (const usage_error& error) {
+    throw usage_error("config " + config.path + ": " + error.what());
+  }
+}
+
+// The settings the config file may give, as the command line left them (empty: not given).
+struct configurable {
+  std::string profile;
+  std::string fixtures;
+  std::string max_size;
+  std::vector<std::string> allowed;
+  std::vector<std::string> excludes;
+};
+
+// Fills `settings` from the command line's `given`, then the config file, then the defaults.
+void apply_settings(const configurable& given, const scan_config& config, scan_settings& settings) {
+  scan_options& options = settings.options;
+  const auto pick = [&](const std::string& cli, const std::optional<std::string>& file,
+                        const char* fallback, auto&& parse) {
+    if (!cli.empty()) return parse(cli);
+    if (file) return from_config(config, *file, parse);
+    return parse(std::string(fallback));
+  };
+  options.rules = pick(given.profile, config.profile, "family",
+                       [](const std::string& name) { return parse_profile(name); });
+  options.fixtures = pick(given.fixtures, config.fixtures, "skip", [](const std::string& name) {
+    if (name != "skip" && name != "report") {
+      throw usage_error("unknown --fixtures '" + name + "' (choose skip or report)");
+    }
+    return name == "skip" ? fixture_policy::skip : fixture_policy::report;
+  });
+  options.max_size = pick(given.max_size, config.max_size, "0",
+                          [](const std::string& text) { return parse_size(text, "max-size"); });
+  if (settings.baseline_path.empty() && config.baseline) settings.baseline_path = *config.baseline;
+  for (const std::string& id : config.allow) {
+    from_config(config, id, [](const std::string& value) {
+      check_allowed_id(value);
+      return 0;
+    });
+  }
+  for (const std::string& id : given.allowed) check_allowed_id(id);
+  options.allowed_ids.insert(config.allow.begin(), config.allow.end());
+  options.allowed_ids.insert(given.allowed.begin(), given.allowed.end());
+  settings.excludes = config.exclude;
+  settings.excludes.insert(settings.excludes.end(), given.excludes.begin(), given.excludes.end());
+}
+
 // Parses the command line into `settings`; false when it asked for --help (printed).
 bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_settings& settings) {
-  std::string profile_name = "family";
+  configurable given;
   std::string format_name = "text";
-  std::string fixtures_name = "skip";
-  std::string max_size = "0";
   std::string exit_code_text = "1";
   std::string threads_text = "0";
   std::string progress_name = "auto";
-  std::vector<std::string> allowed;
-  scan_options& options = settings.options;
+  std::string config_path;
+  bool no_config = false;
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
-      "profile,p", po::value(&profile_name)->default_value(profile_name),
-      "family (every real token type), documented (the published regex, as grep finds it) or "
-      "strict (registered types only)")("format,f",
-                                        po::value(&format_name)->default_value(format_name),
-                                        "text, json, jsonl or sarif (SARIF 2.1.0)")(
-      "show-secret", po::bool_switch(&settings.show_secret),
-      "print whole tokens, secrets included")("allow", po::value(&allowed)->composing(),
-                                              "a token ID not to report (repeatable)")(
-      "fixtures", po::value(&fixtures_name)->default_value(fixtures_name),
-      "marked fixtures (dtoken generate --marked): skip (counted) or report")(
+      "profile,p", po::value(&given.profile),
+      "family (the default: every real token type), documented (the published regex, as grep "
+      "finds it) or strict (registered types only)")(
+      "format,f", po::value(&format_name)->default_value(format_name),
+      "text, json, jsonl or sarif (SARIF 2.1.0)")("show-secret",
+                                                  po::bool_switch(&settings.show_secret),
+                                                  "print whole tokens, secrets included")(
+      "allow", po::value(&given.allowed)->composing(), "a token ID not to report (repeatable)")(
+      "exclude", po::value(&given.excludes)->composing(),
+      "skip paths that match the glob (repeatable): 'vendor/', '*.min.js'")(
+      "fixtures", po::value(&given.fixtures),
+      "marked fixtures (dtoken generate --marked): skip (the default; counted) or report")(
       "baseline", po::value(&settings.baseline_path),
       "do not report findings whose fingerprint is in FILE (a baseline or a SARIF log)")(
       "write-baseline", po::value(&settings.write_baseline_path),
       "record every finding in FILE as known, instead of reporting them")(
+      "config", po::value(&config_path),
+      "read the settings in FILE (TOML) instead of the .dtoken.toml at the scan root")(
+      "no-config", po::bool_switch(&no_config), "read no config file")(
       "no-ignore", po::bool_switch(&settings.no_ignore), "scan what .gitignore ignores too")(
-      "binary", po::bool_switch(&options.binary),
+      "binary", po::bool_switch(&settings.options.binary),
       "scan the files of directories that look binary too")(
-      "max-size", po::value(&max_size)->default_value(max_size),
-      "skip larger files: bytes, or with K, M, G or T (10M); 0: no limit")(
+      "max-size", po::value(&given.max_size),
+      "skip larger files: bytes, or with K, M, G or T (10M); 0, the default: no limit")(
       "exit-code", po::value(&exit_code_text)->default_value(exit_code_text),
       "exit code when tokens are found (not 2 or 3)")(
       "progress", po::value(&progress_name)->default_value(progress_name),
@@ -205,14 +282,11 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
       "threads,j", po::value(&threads_text)->default_value(threads_text),
       "files scanned at once (0: one per core)");
   if (!parse_arguments(args, described, &settings.paths, usage, out)) return false;
-  options.rules = parse_profile(profile_name);
+  if (no_config && !config_path.empty()) {
+    throw usage_error("--config and --no-config exclude each other");
+  }
   settings.format = parse_format(format_name, {output_format::text, output_format::json,
                                                output_format::jsonl, output_format::sarif});
-  if (fixtures_name != "skip" && fixtures_name != "report") {
-    throw usage_error("unknown --fixtures '" + fixtures_name + "' (choose skip or report)");
-  }
-  options.fixtures = fixtures_name == "skip" ? fixture_policy::skip : fixture_policy::report;
-  options.max_size = parse_size(max_size, "max-size");
   settings.found_code = parse_number(exit_code_text, "exit-code");
   if (settings.found_code > 255 || settings.found_code == exit_incomplete ||
       settings.found_code == exit_io) {
@@ -222,9 +296,9 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
   }
   settings.threads = parse_number(threads_text, "threads");
   settings.progress = parse_progress(progress_name);
-  for (const std::string& id : allowed) check_allowed_id(id);
-  options.allowed_ids.insert(allowed.begin(), allowed.end());
   if (settings.paths.empty()) settings.paths.push_back(".");
+  const std::string file = config_file(config_path, no_config, settings.paths);
+  apply_settings(given, file.empty() ? scan_config{} : read_scan_config(file), settings);
   return true;
 }
 
@@ -240,6 +314,7 @@ std::vector<scan_target> targets_of(const scan_settings& settings,
     const std::filesystem::path root = scan_root(operand);
     for (std::string& file : expand_paths({operand}, !settings.no_ignore, problems)) {
       std::string identity = identity_path(file, root);
+      if (excluded(identity, settings.excludes)) continue;
       const bool named = file == operand;
       targets.push_back({std::move(file), std::move(identity), named});
     }

@@ -341,6 +341,61 @@ expect scan-bad-baseline "$err" "is neither a dtoken baseline nor a SARIF log"
 run scan-missing-baseline 2 "$dtoken" scan --baseline "$work/none.json" "$tree"
 expect scan-missing-baseline "$err" "cannot read baseline"
 
+# .dtoken.toml at the scan root (the repository's root), --config, --no-config, --exclude.
+conf="$work/configured"
+mkdir -p "$conf/.git" "$conf/src" "$conf/vendor/lib"
+printf 'k=%s\n' "$docs" >"$conf/src/app.env"
+printf 'k=%s\n' "$activegate" >"$conf/src/gate.env"
+printf 'k=%s\n' "$docs" >"$conf/vendor/lib/dep.js"
+printf 'k=%s\n' "$docs" >"$conf/src/bundle.min.js"
+cat >"$conf/.dtoken.toml" <<'TOML'
+# dtoken scan's settings for this repository
+profile = "documented"
+exclude = ["vendor/", "*.min.js"]
+TOML
+run config-found 1 "$dtoken" scan "$conf/src/.."
+expect config-found "$out" "$conf/src/../src/app.env:1:3"
+expect config-found-count "$(wc -l <<<"$out")" "1"
+run config-found-inside 1 bash -c "cd '$conf/src' && '$dtoken' scan ."
+expect config-found-inside-count "$(wc -l <<<"$out")" "1"
+run config-ignored 1 "$dtoken" scan --no-config "$conf"
+expect config-ignored-count "$(wc -l <<<"$out")" "4"
+run config-cli-wins 1 "$dtoken" scan --profile family "$conf"
+expect config-cli-wins "$out" "gate.env"
+run config-exclude-more 0 "$dtoken" scan --profile documented --exclude 'app.*' "$conf"
+run config-exclude-cli 1 "$dtoken" scan --no-config --exclude vendor/ --exclude '*.env' "$conf"
+expect config-exclude-cli "$out" "bundle.min.js"
+expect config-exclude-cli-count "$(wc -l <<<"$out")" "1"
+cat >"$work/other.toml" <<TOML
+allow = ["dt0s01.ST2EY72KQINMH574WMNVI7YN"]
+max-size = "1K"
+fixtures = "report"
+baseline = "known.json"
+TOML
+printf '{"findings":[]}' >"$work/known.json"
+run config-named 1 "$dtoken" scan --config "$work/other.toml" "$conf"
+expect config-named "$out" "gate.env"
+expect config-named-count "$(wc -l <<<"$out")" "1"
+run config-and-no-config 2 "$dtoken" scan --config "$work/other.toml" --no-config "$conf"
+run config-missing 2 "$dtoken" scan --config "$work/none.toml" "$conf"
+expect config-missing "$err" "cannot read config $work/none.toml"
+printf 'profile = "family"\nexclude = [1, 2]\n' >"$work/bad-type.toml"
+run config-bad-type 2 "$dtoken" scan --config "$work/bad-type.toml" "$conf"
+expect config-bad-type "$err" "config $work/bad-type.toml:2: exclude takes a string"
+printf 'profile = "family"\n\ncolour = "red"\n' >"$work/bad-key.toml"
+run config-bad-key 2 "$dtoken" scan --config "$work/bad-key.toml" "$conf"
+expect config-bad-key "$err" "config $work/bad-key.toml:3: unknown key 'colour' (known: profile"
+printf 'profile = "family\n' >"$work/bad-toml.toml"
+run config-bad-toml 2 "$dtoken" scan --config "$work/bad-toml.toml" "$conf"
+expect config-bad-toml "$err" "config $work/bad-toml.toml:1: "
+printf 'profile = "loose"\n' >"$work/bad-profile.toml"
+run config-bad-profile 2 "$dtoken" scan --config "$work/bad-profile.toml" "$conf"
+expect config-bad-profile "$err" "config $work/bad-profile.toml: unknown profile 'loose'"
+printf 'allow = ["%s"]\n' "$docs" >"$work/bad-allow.toml"
+run config-bad-allow 2 "$dtoken" scan --config "$work/bad-allow.toml" "$conf"
+expect config-bad-allow "$err" "holds a secret"
+refuse config-bad-allow-secret "$err" "$secret"
+
 # --- the pre-commit hook: its entry, run as pre-commit runs it (entry + staged file names) ---
 entry=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[0]["entry"])' "$(dirname "$0")/../../.pre-commit-hooks.yaml")
 run pre-commit-hook 1 bash -c "PATH=\"$(dirname "$dtoken"):\$PATH\" $entry \"\$@\"" hook "$tree/src/config.yaml" "$tree/src/activegate.env"

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "dtoken/scan.h"
+#include "scan_config.h"
 #include "scan_filters.h"
 #include "scan_roots.h"
 
@@ -143,6 +144,24 @@ TEST(scan_filters_test, identities_count_from_the_repository_root) {
   EXPECT_EQ(identity_path("plain/sub/x.txt", scan_root("plain/sub/x.txt")), "x.txt");
   fs::current_path(saved);
   fs::remove_all(base);
+}
+
+}  // namespace
+}  // namespace dtoken::cli
+
+namespace dtoken::cli {
+namespace {
+
+TEST(scan_filters_test, excludes_match_paths_and_names) {
+  const std::vector<std::string> globs = {"vendor/", "*.min.js", "docs/*.md", "node_modules"};
+  EXPECT_TRUE(excluded("vendor/lib/a.js", globs));
+  EXPECT_TRUE(excluded("web/app.min.js", globs));
+  EXPECT_TRUE(excluded("docs/guide/intro.md", globs));  // '*' crosses '/'
+  EXPECT_TRUE(excluded("web/node_modules/x/index.js", globs));
+  EXPECT_FALSE(excluded("src/vendor.js", globs));
+  EXPECT_FALSE(excluded("web/app.js", globs));
+  EXPECT_FALSE(excluded("readme/docs.md", globs));
+  EXPECT_FALSE(excluded("src/app.js", {}));
 }
 
 }  // namespace
