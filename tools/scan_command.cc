@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
+#include "git_history.h"
 #include "mapped_file.h"
 #include "progress.h"
 #include "scan_config.h"
@@ -43,6 +44,13 @@ constexpr const char* usage =
     "Usage: dtoken scan [--profile P] [--format text|json|jsonl|sarif] [--show-secret]\n"
     "                   [--baseline FILE] [--write-baseline FILE] [--allow TOKEN_ID]... [PATH "
     "...]\n"
+    "       dtoken scan --git [--log-opts 'REVISIONS'] [OPTIONS] [REPOSITORY]\n"
+    "       dtoken scan --staged [OPTIONS] [REPOSITORY]\n"
+    "\n"
+    "--git scans the history: every blob the commits of REVISIONS (default --all) brought in,\n"
+    "each read once; a finding names the commit that brought its token into that path, its\n"
+    "author and date. --staged scans what the index brings in against HEAD (the pre-commit\n"
+    "hook runs it).\n"
     "\n"
     "Finds tokens of every real type (--profile family, the default; --profile documented finds\n"
     "exactly what the published regex matches, as grep does) in each PATH: a file, a directory\n"
@@ -148,6 +156,9 @@ struct scan_settings {
   std::string write_baseline_path;
   std::vector<std::string> excludes;  // globs (scan_config.h), the config file's and --exclude's
   std::vector<std::string> paths;
+  bool git = false;                      // --git: the history of the repository PATH
+  bool staged = false;                   // --staged: what the index brings in
+  std::vector<std::string> log_options;  // --log-opts, checked
 };
 
 // --allow takes token IDs: a whole token (it holds a secret) or anything else is refused. The
@@ -248,6 +259,7 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
   std::string threads_text = "0";
   std::string progress_name = "auto";
   std::string config_path;
+  std::string log_opts;
   bool no_config = false;
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
@@ -270,6 +282,13 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
       "config", po::value(&config_path),
       "read the settings in FILE (TOML) instead of the .dtoken.toml at the scan root")(
       "no-config", po::bool_switch(&no_config), "read no config file")(
+      "git", po::bool_switch(&settings.git),
+      "scan the history of the git repository PATH (default .): every blob its commits "
+      "brought in")("log-opts", po::value(&log_opts),
+                    "with --git: the revisions to read, as git log takes them ('--all', the "
+                    "default; 'main', 'A..B', '--since=2024-01-01')")(
+      "staged", po::bool_switch(&settings.staged),
+      "scan what the index brings in against HEAD (for a pre-commit hook)")(
       "no-ignore", po::bool_switch(&settings.no_ignore), "scan what .gitignore ignores too")(
       "binary", po::bool_switch(&settings.options.binary),
       "scan the files of directories that look binary too")(
@@ -296,6 +315,12 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
   }
   settings.threads = parse_number(threads_text, "threads");
   settings.progress = parse_progress(progress_name);
+  if (settings.git && settings.staged) throw usage_error("--git and --staged exclude each other");
+  if (!log_opts.empty() && !settings.git) throw usage_error("--log-opts needs --git");
+  if ((settings.git || settings.staged) && settings.paths.size() > 1) {
+    throw usage_error("--git and --staged take one repository");
+  }
+  if (settings.git) settings.log_options = parse_log_options(log_opts);
   if (settings.paths.empty()) settings.paths.push_back(".");
   const std::string file = config_file(config_path, no_config, settings.paths);
   apply_settings(given, file.empty() ? scan_config{} : read_scan_config(file), settings);
@@ -322,6 +347,40 @@ std::vector<scan_target> targets_of(const scan_settings& settings,
   return targets;
 }
 
+// dtoken scan --git / --staged: the repository's history (or index) scanned, and reported.
+void report_history(const scan_settings& settings, report_renderer& renderer, std::ostream& out,
+                    std::ostream& err, report_tally& tally) {
+  const scan_options& options = settings.options;
+  const std::string& repository = settings.paths.front();
+  history_result history;
+  {
+    progress_meter meter(settings.progress, err, 0);
+    scan_options with_progress = options;
+    with_progress.progress = &meter;
+    history = settings.git
+                  ? scan_history(repository, settings.log_options, with_progress, settings.excludes)
+                  : scan_staged(repository, with_progress, settings.excludes);
+  }
+  const std::filesystem::path root = scan_root(repository);
+  renderer.provenance = scan_provenance{"file://" + root.generic_string(), history.head};
+  report_writer writer(out, renderer);
+  for (const history_finding& entry : history.findings) {
+    const std::string_view print = options.fingerprints
+                                       ? std::string_view(entry.print.data(), entry.print.size())
+                                       : std::string_view();
+    const git_commit* commit = history.staged ? nullptr : &history.commits[entry.commit];
+    report(writer, tally, options,
+           {entry.path, entry.path, entry.found, print, entry.fixture, commit});
+  }
+  writer.finish();
+  if (history.skipped_large > 0) {
+    err << "dtoken scan: note: " << history.skipped_large << " blobs over --max-size skipped\n";
+  }
+  tally.files = history.blobs;
+  tally.bytes = history.bytes;
+  tally.fixtures_skipped = history.fixtures_skipped;
+}
+
 // On a terminal: one line that sums the scan up.
 void print_summary(std::ostream& err, const report_tally& tally, double seconds) {
   std::ostringstream line;
@@ -340,6 +399,26 @@ void print_summary(std::ostream& err, const report_tally& tally, double seconds)
   line << ", " << std::fixed << std::setprecision(1) << static_cast<double>(tally.bytes) / (1 << 20)
        << " MiB in " << std::setprecision(2) << seconds << " s\n";
   err << line.str();
+}
+
+// The end of every scan: the baseline written, the summary on a terminal, the exit code.
+int finish_scan(const scan_settings& settings, const report_tally& tally, std::ostream& err,
+                std::chrono::steady_clock::time_point start, bool incomplete) {
+  if (tally.record_seen) {
+    write_baseline(settings.write_baseline_path, tally.seen);
+    err << "dtoken scan: recorded " << tally.seen.size()
+        << (tally.seen.size() == 1 ? " finding" : " findings") << " in "
+        << settings.write_baseline_path << '\n';
+  }
+  if (&err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {
+    print_summary(err, tally,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (incomplete) {
+    err << "dtoken scan: the scan is incomplete: some paths could not be read\n";
+    return exit_incomplete;
+  }
+  return tally.reported > 0 ? static_cast<int>(settings.found_code) : exit_ok;
 }
 
 }  // namespace
@@ -362,6 +441,19 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   options.known = &known;
   const report_renderer renderer(settings.format, options.rules, settings.show_secret);
 
+  report_tally tally;
+  tally.record_seen = !settings.write_baseline_path.empty();
+  if (settings.git || settings.staged) {
+    report_renderer history_renderer = renderer;
+    try {
+      report_history(settings, history_renderer, out, err, tally);
+    } catch (const std::runtime_error& error) {  // git failed: not a repository, a bad revision
+      err << "dtoken scan: " << error.what() << '\n';
+      return exit_incomplete;
+    }
+    return finish_scan(settings, tally, err, start, false);
+  }
+
   std::vector<path_problem> problems;
   const std::vector<scan_target> targets = targets_of(settings, problems);
   const std::uint64_t threads =
@@ -374,8 +466,6 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
     err << "dtoken scan: warning: " << problem.path << ": " << problem.message << '\n';
     incomplete = true;
   }
-  report_tally tally;
-  tally.record_seen = !settings.write_baseline_path.empty();
   for (std::size_t i = 0; i < targets.size(); ++i) {
     if (targets[i].path == "-") results[i] = scan_standard_input(in, out, writer, options, tally);
     const file_result& file = results[i];
@@ -396,21 +486,7 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
     }
   }
   writer.finish();
-  if (tally.record_seen) {
-    write_baseline(settings.write_baseline_path, tally.seen);
-    err << "dtoken scan: recorded " << tally.seen.size()
-        << (tally.seen.size() == 1 ? " finding" : " findings") << " in "
-        << settings.write_baseline_path << '\n';
-  }
-  if (&err == &std::cerr && ::isatty(STDERR_FILENO) == 1) {
-    print_summary(err, tally,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  if (incomplete) {
-    err << "dtoken scan: the scan is incomplete: some paths could not be read\n";
-    return exit_incomplete;
-  }
-  return tally.reported > 0 ? static_cast<int>(settings.found_code) : exit_ok;
+  return finish_scan(settings, tally, err, start, incomplete);
 }
 
 }  // namespace dtoken::cli

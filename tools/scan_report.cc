@@ -100,8 +100,12 @@ void write_sarif_result(std::string& out, const report_item& item) {
   json.key("partialFingerprints").open_object().key(fingerprint_key).value(item.fingerprint);
   json.close_object();
   json.key("properties").open_object().key("tokenId").value(found.token_id());
-  json.key("bounded").value(found.bounded).key("fixture").value(item.fixture).close_object();
-  json.close_object();
+  json.key("bounded").value(found.bounded).key("fixture").value(item.fixture);
+  if (item.commit != nullptr) {
+    json.key("commit").value(item.commit->id).key("author").value(item.commit->author);
+    json.key("date").value(item.commit->date);
+  }
+  json.close_object().close_object();
 }
 
 // One finding as a JSON record (json and jsonl), written into `out`.
@@ -117,6 +121,10 @@ void write_record(std::string& out, const report_item& item, profile rules, bool
   const finding& found = item.found;
   json_text json(out);
   json.open_object().key("path").value(readable);
+  if (item.commit != nullptr) {
+    json.key("commit").value(item.commit->id).key("author").value(item.commit->author);
+    json.key("date").value(item.commit->date);
+  }
   json.key("offset").value(found.offset).key("length").value(std::uint64_t{found.length});
   json.key("line").value(found.line).key("column").value(found.column);
   json.key("type").value(found.token.substr(0, prefix_length)).key("type_name");
@@ -134,24 +142,37 @@ void write_record(std::string& out, const report_item& item, profile rules, bool
 }
 
 // The SARIF log with no result, cut where its results go: what comes before them, and after.
-std::pair<std::string, std::string> sarif_frame(profile rules) {
-  const boost::json::object log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                                {"version", "2.1.0"},
-                                {"runs",
-                                 {{{"tool",
-                                    {{"driver",
-                                      {{"name", "dtoken"},
-                                       {"version", DTOKEN_VERSION_STRING},
-                                       {"semanticVersion", DTOKEN_VERSION_STRING},
-                                       {"rules", sarif_rules()}}}}},
-                                   {"originalUriBaseIds",
-                                    {{"%SRCROOT%",
-                                      {{"description",
-                                        {{"text",
-                                          "The root of the git repository that holds the scanned "
-                                          "path, or the scanned directory."}}}}}}},
-                                   {"properties", {{"profile", to_string(rules)}}},
-                                   {"results", boost::json::array()}}}}};
+std::pair<std::string, std::string> sarif_frame(profile rules,
+                                                const std::optional<scan_provenance>& provenance) {
+  boost::json::object log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                          {"version", "2.1.0"},
+                          {"runs",
+                           {{{"tool",
+                              {{"driver",
+                                {{"name", "dtoken"},
+                                 {"version", DTOKEN_VERSION_STRING},
+                                 {"semanticVersion", DTOKEN_VERSION_STRING},
+                                 {"rules", sarif_rules()}}}}},
+                             {"originalUriBaseIds",
+                              {{"%SRCROOT%",
+                                {{"description",
+                                  {{"text",
+                                    "The root of the git repository that holds the scanned "
+                                    "path, or the scanned directory."}}}}}}},
+                             {"properties", {{"profile", to_string(rules)}}},
+                             {"results", boost::json::array()}}}}};
+  if (provenance) {
+    // (before "results": the run's members come in order, and the results must stay last)
+    boost::json::object& run = log["runs"].as_array()[0].as_object();
+    boost::json::object details{{"repositoryUri", provenance->repository_uri}};
+    if (!provenance->revision.empty()) details["revisionId"] = provenance->revision;
+    boost::json::object reordered;
+    for (auto& [key, value] : run) {
+      if (key == "results") reordered["versionControlProvenance"] = boost::json::array{details};
+      reordered[key] = value;
+    }
+    run = std::move(reordered);
+  }
   std::string empty = boost::json::serialize(log);
   constexpr std::string_view tail = "]}]}";  // the results' array, the run, the runs, the log
   empty.resize(empty.size() - tail.size());
@@ -168,6 +189,7 @@ void report_renderer::render(std::string& records, const report_item& item) cons
   }
   const finding& found = item.found;
   if (format_ == output_format::text) {
+    if (item.commit != nullptr) records.append(item.commit->id.substr(0, 12)).append(":");
     records.append(report_path(item.path)).append(":").append(std::to_string(found.line));
     records.append(":").append(std::to_string(found.column)).append(": ");
     records.append(found.type != nullptr ? found.token.substr(0, prefix_length)
@@ -185,7 +207,7 @@ void report_renderer::render(std::string& records, const report_item& item) cons
 report_writer::report_writer(std::ostream& out, const report_renderer& renderer)
     : out_(out), renderer_(renderer), records_(out, renderer.format()) {
   if (renderer_.format() != output_format::sarif) return;
-  auto [head, tail] = sarif_frame(renderer_.rules());
+  auto [head, tail] = sarif_frame(renderer_.rules(), renderer_.provenance);
   out_ << head;
   sarif_tail_ = std::move(tail);
 }

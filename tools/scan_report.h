@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "cli.h"
 #include "dtoken/scan.h"
+#include "git_history.h"
 #include "record_writer.h"
 #include "scan_filters.h"
 
@@ -24,8 +26,15 @@ struct report_item {
   std::string_view path;      // as the scan was given it ("-": standard input)
   std::string_view identity;  // relative to its scan root: SARIF URIs (fingerprints use it)
   const finding& found;
-  std::string_view fingerprint;  // empty when none was computed
-  bool fixture = false;          // a marked fixture (dtoken generate --marked)
+  std::string_view fingerprint;        // empty when none was computed
+  bool fixture = false;                // a marked fixture (dtoken generate --marked)
+  const git_commit* commit = nullptr;  // a history finding's commit (dtoken scan --git)
+};
+
+// The repository a history scan read, for SARIF's versionControlProvenance.
+struct scan_provenance {
+  std::string repository_uri;
+  std::string revision;  // the commit HEAD named
 };
 
 // Renders findings in one format: each finding's record (with what separates it from the record
@@ -37,6 +46,8 @@ class report_renderer {
   void render(std::string& records, const report_item& item) const;
   [[nodiscard]] output_format format() const { return format_; }
   [[nodiscard]] profile rules() const { return rules_; }
+  // A history scan's repository, for SARIF.
+  std::optional<scan_provenance> provenance;
 
  private:
   output_format format_;

@@ -396,11 +396,21 @@ run config-bad-allow 2 "$dtoken" scan --config "$work/bad-allow.toml" "$conf"
 expect config-bad-allow "$err" "holds a secret"
 refuse config-bad-allow-secret "$err" "$secret"
 
-# --- the pre-commit hook: its entry, run as pre-commit runs it (entry + staged file names) ---
-entry=$(/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))[0]["entry"])' "$(dirname "$0")/../../.pre-commit-hooks.yaml")
-run pre-commit-hook 1 bash -c "PATH=\"$(dirname "$dtoken"):\$PATH\" $entry \"\$@\"" hook "$tree/src/config.yaml" "$tree/src/activegate.env"
+# --- the pre-commit hook: its entry, run as pre-commit runs it (in the repository's root, with
+# no file names: pass_filenames is false) ---
+hook=$(/usr/bin/python3 -c 'import sys, yaml; h = yaml.safe_load(open(sys.argv[1]))[0]; print(h["entry"], h["pass_filenames"])' "$(dirname "$0")/../../.pre-commit-hooks.yaml")
+entry=${hook% *}
+expect pre-commit-no-filenames "$hook" " False"
+hooked="$work/hooked"
+git init -q "$hooked"
+printf 'k=%s\n' "$activegate" >"$hooked/gate.env"
+git -C "$hooked" add gate.env
+run pre-commit-hook 1 bash -c "cd '$hooked' && PATH=\"$(dirname "$dtoken"):\$PATH\" $entry"
 expect pre-commit-hook "$out" "dt0g02.4KWZO5EF"
-run pre-commit-hook-clean 0 bash -c "PATH=\"$(dirname "$dtoken"):\$PATH\" $entry \"\$@\"" hook "$tree/src/allowed.py"
+git -C "$hooked" rm -q --cached gate.env
+printf 'nothing here\n' >"$hooked/clean.txt"
+git -C "$hooked" add clean.txt
+run pre-commit-hook-clean 0 bash -c "cd '$hooked' && PATH=\"$(dirname "$dtoken"):\$PATH\" $entry"
 
 # --- redact ---
 printf 'a %s b\nsecond line %s\n' "$docs" "$activegate" >"$work/log"

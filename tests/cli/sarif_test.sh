@@ -92,5 +92,26 @@ def prints(path):
 assert prints(sys.argv[1]) == prints(sys.argv[2])
 PY
 
+# A history scan (--git): valid too, with the commit in versionControlProvenance and properties.
+git init -q "$work/repo"
+git -C "$work/repo" -c user.name=T -c user.email=t@example.com commit -q --allow-empty -m start
+printf 'k=%s\n' "$docs" >"$work/repo/app.env"
+git -C "$work/repo" add app.env
+git -C "$work/repo" -c user.name=T -c user.email=t@example.com commit -q -m token
+"$dtoken" scan --git --format sarif "$work/repo" >"$work/history.sarif"
+[ $? -eq 1 ] || fail "exit status of a history scan"
+validate history "$work/history.sarif"
+/usr/bin/python3 - "$work/history.sarif" "$(git -C "$work/repo" rev-parse HEAD)" <<'PY' || fail "history content"
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+head = sys.argv[2]
+assert run["versionControlProvenance"][0]["revisionId"] == head, run["versionControlProvenance"]
+assert run["versionControlProvenance"][0]["repositoryUri"].startswith("file:///")
+(result,) = run["results"]
+assert result["properties"]["commit"] == head, result["properties"]
+assert result["properties"]["author"] == "T <t@example.com>", result["properties"]
+assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app.env"
+PY
+
 [ "$failures" -eq 0 ] && echo "sarif_test: all passed"
 [ "$failures" -eq 0 ]
