@@ -58,6 +58,7 @@ bench_corpus() {
   done
   local medians=()
   for i in "${!commands[@]}"; do
+    # shellcheck disable=SC2086  # the runs' times, split into words on purpose
     medians[i]=$(printf '%s\n' ${times[$i]} | median)
   done
   printf '%-14s %10s %9s %9s %11s\n' command ms "MiB/s" "x limit" "x ripgrep"

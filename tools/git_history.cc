@@ -6,9 +6,11 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "cli.h"
@@ -108,57 +110,101 @@ void scan_blob(std::string_view text, const scan_options& options, token_arena& 
   });
 }
 
-// Reads each blob of `ids` once (git cat-file --batch) and scans it. Binary blobs (a NUL in the
-// first 8 KiB, as git decides) are skipped unless options.binary, and blobs over --max-size.
-std::unordered_map<std::string, blob_tokens> scan_blobs(const std::string& repository,
-                                                        const std::set<std::string>& ids,
-                                                        const scan_options& options,
-                                                        history_result& result) {
-  char list_path[] = "/tmp/dtoken-blobs-XXXXXX";
-  const int list = ::mkstemp(list_path);
-  if (list < 0) throw std::runtime_error("cannot make a temporary file");
+// A temporary file that holds `text`, removed with this object.
+class temporary_file {
+ public:
+  explicit temporary_file(const std::string& text) {
+    const int fd = ::mkstemp(path_.data());
+    if (fd < 0) throw std::runtime_error("cannot make a temporary file");
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    if (!written) {
+      ::unlink(path_.c_str());
+      throw std::runtime_error("cannot write a temporary file");
+    }
+  }
+  ~temporary_file() { ::unlink(path_.c_str()); }
+  temporary_file(const temporary_file&) = delete;
+  temporary_file& operator=(const temporary_file&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_ = "/tmp/dtoken-blobs-XXXXXX";
+};
+
+// What one git cat-file process read and found.
+struct blob_batch {
+  std::unordered_map<std::string, blob_tokens> scanned;  // blobs with findings
+  history_result counts;  // its tokens, blobs, bytes, skipped_large, fixtures_skipped
+};
+
+// Reads the blobs of `ids` with one git cat-file --batch and scans each. Binary blobs (a NUL in
+// the first 8 KiB, as git decides) are skipped unless options.binary, and blobs over --max-size.
+void read_blob_batch(const std::string& repository, std::span<const std::string> ids,
+                     const scan_options& options, blob_batch& out) {
   std::string listing;
   for (const std::string& id : ids) listing.append(id).append("\n");
-  const bool written =
-      ::write(list, listing.data(), listing.size()) == static_cast<ssize_t>(listing.size());
-  ::close(list);
-  std::unordered_map<std::string, blob_tokens> scanned;
-  try {
-    if (!written) throw std::runtime_error("cannot write a temporary file");
-    git_process batch(repository, {"cat-file", "--batch"}, list_path);
-    std::string header;
-    std::string bytes;
-    while (batch.read_until('\n', header)) {
-      // "<id> blob <size>", or "<id> missing"
-      std::istringstream fields(header);
-      std::string id, type;
-      std::uint64_t size = 0;
-      fields >> id >> type >> size;
-      if (type == "missing" || fields.fail()) continue;
-      const bool too_large = options.max_size != 0 && size > options.max_size;
-      if (type != "blob" || too_large) {
-        result.skipped_large += too_large ? 1 : 0;
-        batch.skip(static_cast<std::size_t>(size) + 1);
-        continue;
-      }
-      bytes.clear();
-      batch.read_exact(static_cast<std::size_t>(size), bytes);
-      batch.skip(1);  // the newline after the contents
-      ++result.blobs;
-      result.bytes += size;
-      if (options.progress != nullptr) options.progress->add_bytes(size);
-      const std::string_view head = std::string_view(bytes).substr(0, 8000);
-      if (!options.binary && head.find('\0') != std::string_view::npos) continue;
-      blob_tokens found;
-      scan_blob(bytes, options, result.tokens, found, result);
-      if (!found.findings.empty()) scanned.emplace(id, std::move(found));
+  const temporary_file list(listing);
+  git_process batch(repository, {"cat-file", "--batch"}, list.path());
+  history_result& counts = out.counts;
+  std::string header;
+  std::string bytes;
+  while (batch.read_until('\n', header)) {
+    // "<id> blob <size>", or "<id> missing"
+    std::istringstream fields(header);
+    std::string id, type;
+    std::uint64_t size = 0;
+    fields >> id >> type >> size;
+    if (type == "missing" || fields.fail()) continue;
+    const bool too_large = options.max_size != 0 && size > options.max_size;
+    if (type != "blob" || too_large) {
+      counts.skipped_large += too_large ? 1 : 0;
+      batch.skip(static_cast<std::size_t>(size) + 1);
+      continue;
     }
-    batch.finish();
-  } catch (...) {
-    ::unlink(list_path);
-    throw;
+    bytes.clear();
+    batch.read_exact(static_cast<std::size_t>(size), bytes);
+    batch.skip(1);  // the newline after the contents
+    ++counts.blobs;
+    counts.bytes += size;
+    if (options.progress != nullptr) options.progress->add_bytes(size);
+    const std::string_view head = std::string_view(bytes).substr(0, 8000);
+    if (!options.binary && head.find('\0') != std::string_view::npos) continue;
+    blob_tokens found;
+    scan_blob(bytes, options, counts.tokens, found, counts);
+    if (!found.findings.empty()) out.scanned.emplace(id, std::move(found));
   }
-  ::unlink(list_path);
+  batch.finish();
+}
+
+// Reads each blob of `ids` once and scans it, with one git cat-file process per thread
+// (options.part_threads), each on a contiguous share of `ids`. Newest first, as blobs_of() gives
+// them: git packs store a file's newer versions whole and the older ones as deltas against them,
+// so this order resolves deltas from git's cache. (2,000 commits of a 52 KiB file each: 0.7 s
+// newest first against 1.1 s oldest first; 0.45 s on two processes; `git log -p` 1.2 s.)
+std::unordered_map<std::string, blob_tokens> scan_blobs(const std::string& repository,
+                                                        const std::vector<std::string>& ids,
+                                                        const scan_options& options,
+                                                        history_result& result) {
+  const std::size_t parts =
+      std::max<std::size_t>(1, std::min<std::size_t>(options.part_threads, ids.size() / 64));
+  std::vector<blob_batch> batches(parts);
+  run_parts(parts, [&](std::size_t k) {
+    const std::span<const std::string> all(ids);
+    read_blob_batch(
+        repository,
+        all.subspan(ids.size() * k / parts, ids.size() * (k + 1) / parts - ids.size() * k / parts),
+        options, batches[k]);
+  });
+  std::unordered_map<std::string, blob_tokens> scanned;
+  for (blob_batch& batch : batches) {
+    scanned.merge(batch.scanned);
+    result.tokens.take(std::move(batch.counts.tokens));  // the findings' views stay valid
+    result.blobs += batch.counts.blobs;
+    result.bytes += batch.counts.bytes;
+    result.skipped_large += batch.counts.skipped_large;
+    result.fixtures_skipped += batch.counts.fixtures_skipped;
+  }
   return scanned;
 }
 
@@ -197,11 +243,14 @@ void attribute(const std::vector<change>& changes,
   }
 }
 
-std::set<std::string> blobs_of(const std::vector<change>& changes) {
-  std::set<std::string> ids;
-  for (const change& step : changes) {
-    ids.insert(step.new_blob);
-    if (!step.old_blob.empty()) ids.insert(step.old_blob);
+// The blobs the changes name, each once, newest first.
+std::vector<std::string> blobs_of(const std::vector<change>& changes) {
+  std::vector<std::string> ids;
+  std::unordered_set<std::string_view> seen;
+  for (auto step = changes.rbegin(); step != changes.rend(); ++step) {
+    for (const std::string* id : {&step->new_blob, &step->old_blob}) {
+      if (!id->empty() && seen.insert(*id).second) ids.push_back(*id);
+    }
   }
   return ids;
 }

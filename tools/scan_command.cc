@@ -357,6 +357,9 @@ void report_history(const scan_settings& settings, report_renderer& renderer, st
     progress_meter meter(settings.progress, err, 0);
     scan_options with_progress = options;
     with_progress.progress = &meter;
+    with_progress.part_threads = static_cast<unsigned>(std::min<std::uint64_t>(
+        64, settings.threads != 0 ? settings.threads
+                                  : std::max(1U, std::thread::hardware_concurrency())));
     history = settings.git
                   ? scan_history(repository, settings.log_options, with_progress, settings.excludes)
                   : scan_staged(repository, with_progress, settings.excludes);

@@ -65,8 +65,10 @@ expected = sorted([
 assert found == expected, (found, expected)
 PY
 grep -q "${t1##*.}" "$work/all.jsonl" && { echo "FAIL the secret is in the output"; failures=$((failures + 1)); }
-# The binary blob is scanned with --binary.
-check binary "$("$dtoken" scan --git --binary --format jsonl "$repo" | grep -c "$(id "$t4")")" 1
+# The binary blob is scanned with --binary, and belongs to its commit.
+check binary "$("$dtoken" scan --git --binary --format jsonl "$repo" | grep "$(id "$t4")" | grep -c "\"commit\":\"$c_binary\"")" 1
+# The rename brought no token in: the token was deleted before it.
+check rename "$(grep -c "config.env\|$c_rename" "$work/all.jsonl")" 0
 # Text: the commit, then path:line:column.
 check text "$("$dtoken" scan --git --log-opts main "$repo" | sort)" \
   "$(printf '%s:app.env:1:7: dt0c01 %s.***\n%s:gate.txt:1:6: dt0g02 %s.***' "${c_add:0:12}" "$(id "$t1")" "${c_feature:0:12}" "$(id "$t2")" | sort)"
