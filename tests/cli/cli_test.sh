@@ -53,8 +53,13 @@ refuse() {
 }
 
 # --- global options ---
-run version 0 "$dtoken" --version && expect version "$out" "dtoken 0.1.0"
-run help 0 "$dtoken" --help && expect help "$out" "dtoken 0.1.0" && expect help "$out" "Exit codes"
+# The version comes from CMake's project(VERSION), the one place it is set.
+version=$(sed -n 's/^  VERSION \([0-9.]*\)$/\1/p' "$(dirname "$0")/../../CMakeLists.txt")
+run version 0 "$dtoken" --version && expect version "$out" "dtoken $version"
+run help 0 "$dtoken" --help && expect help "$out" "dtoken $version" && expect help "$out" "Exit codes"
+# The helpers of integrations/ carry the same version.
+expect version-node "$(cat "$(dirname "$0")/../../integrations/node/package.json")" "\"version\": \"$version\""
+expect version-python "$(cat "$(dirname "$0")/../../integrations/python/pyproject.toml")" "version = \"$version\""
 run no-command 2 "$dtoken" && expect no-command "$err" "no command given"
 run unknown-command 2 "$dtoken" frobnicate && expect unknown-command "$err" "unknown command 'frobnicate'"
 
