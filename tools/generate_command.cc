@@ -4,6 +4,8 @@
 #include <cctype>
 #include <iostream>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "cli.h"
 #include "dtoken/fixtures.h"
@@ -26,7 +28,7 @@ constexpr const char* usage =
     "every machine and release. --random draws them from the operating system's CSPRNG.\n"
     "--marked puts the fixture marker in the public part. --invalid CODE writes, instead, a\n"
     "variant of each token that fails under --profile with CODE; --embed SYNTAX writes each token\n"
-    "inside a file of that syntax.\n"
+    "inside a file of that syntax. --list types|codes|syntaxes|profiles prints the values.\n"
     "\n"
     "Exit codes: 0 done, 2 usage error, 3 I/O error.\n";
 
@@ -93,6 +95,42 @@ std::string env_name(std::string_view type, std::uint64_t index) {
   return name + "_" + std::to_string(index);
 }
 
+// The values of an enumeration that --list names, one a line: what completions and people need.
+std::vector<std::string> listed_values(const std::string& kind) {
+  std::vector<std::string> values;
+  if (kind == "types") {
+    for (const token_type& type : token_types()) values.emplace_back(type.prefix);
+    values.emplace_back("legacy");
+    values.emplace_back("legacy-id");
+  } else if (kind == "codes") {
+    for (std::size_t i = 1; i < error_code_count; ++i) {
+      values.emplace_back(to_string(static_cast<error_code>(i)));
+    }
+  } else if (kind == "syntaxes") {
+    for (std::size_t i = 0; i < syntax_count; ++i) {
+      values.emplace_back(to_string(static_cast<syntax>(i)));
+    }
+  } else if (kind == "profiles") {
+    for (std::size_t i = 0; i < profile_count; ++i) {
+      values.emplace_back(to_string(static_cast<profile>(i)));
+    }
+  } else {
+    throw usage_error("--list takes types, codes, syntaxes or profiles, not '" + kind + "'");
+  }
+  return values;
+}
+
+// "a, b or c": the valid values, for an error message.
+std::string named_values(const std::string& kind) {
+  const std::vector<std::string> values = listed_values(kind);
+  std::string text;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) text += i + 1 == values.size() ? " or " : ", ";
+    text += values[i];
+  }
+  return text;
+}
+
 }  // namespace
 
 int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
@@ -100,6 +138,7 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   std::string count = "1";
   std::string seed = "0";
   std::string start = "0";
+  std::string list;
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "type,t", po::value(&request.type_name)->default_value(request.type_name),
@@ -116,7 +155,9 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
       "profile of --invalid")("embed", po::value(&request.embed),
                               "write each token inside a file of this syntax")(
       "format,f", po::value(&request.format)->default_value(request.format),
-      "text, json, jsonl, csv or env");
+      "text, json, jsonl, csv or env")(
+      "list", po::value(&list),
+      "print the values of types, codes, syntaxes or profiles, one a line, and exit");
   std::string usage_text = usage;
   usage_text += "\nSyntaxes for --embed:";
   for (std::size_t i = 0; i < syntax_count; ++i) {
@@ -124,6 +165,10 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   }
   usage_text += "\n";
   if (!parse_arguments(args, options, nullptr, usage_text, out)) return exit_ok;
+  if (!list.empty()) {
+    for (const std::string& value : listed_values(list)) out << value << '\n';
+    return out ? exit_ok : exit_io;
+  }
 
   request.count = parse_number(count, "count");
   request.seed = parse_number(seed, "seed");
@@ -132,8 +177,8 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   const bool legacy_id = request.type_name == "legacy-id";
   const token_type* type = find_token_type(request.type_name);
   if (type == nullptr && !legacy && !legacy_id) {
-    throw usage_error("unknown type '" + request.type_name +
-                      "' (a registered prefix such as dt0c01, legacy or legacy-id)");
+    throw usage_error("unknown type '" + request.type_name + "' (choose " + named_values("types") +
+                      ")");
   }
   const output_format format =
       parse_format(request.format, {output_format::text, output_format::json, output_format::jsonl,
@@ -143,13 +188,17 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   if (!request.invalid.empty()) {
     invalid_code = error_code_from_string(request.invalid);
     if (!invalid_code || *invalid_code == error_code::ok) {
-      throw usage_error("unknown error code '" + request.invalid + "'");
+      throw usage_error("unknown error code '" + request.invalid + "' (choose " +
+                        named_values("codes") + ")");
     }
   }
   std::optional<syntax> embedding;
   if (!request.embed.empty()) {
     embedding = syntax_from_string(request.embed);
-    if (!embedding) throw usage_error("unknown syntax '" + request.embed + "' (see --help)");
+    if (!embedding) {
+      throw usage_error("unknown syntax '" + request.embed + "' (choose " +
+                        named_values("syntaxes") + ")");
+    }
   }
   if (request.start > std::numeric_limits<std::uint64_t>::max() - request.count) {
     throw usage_error("--start plus --count overflows");
