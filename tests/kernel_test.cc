@@ -88,20 +88,37 @@ TEST(kernel_test, documented_spans_agree_with_scalar) {
 }
 
 // The search, by its definition: a candidate has "dt0", '.' at 6, an alphanumeric byte at 7, and
-// all 8 bytes inside the buffer; with `documented_only`, its 96 bytes, when all are inside, match
-// the published regex.
-std::size_t reference_candidate(std::string_view text, std::size_t from, bool documented_only) {
+// all 8 bytes inside the buffer; with the documented filter, its 96 bytes, when all are inside,
+// match the published regex; with the family filter, its prefix is "dt0", a letter and two digits,
+// and its 80 bytes (when inside) or its 96 bytes (when inside) are a family token.
+std::size_t reference_candidate(std::string_view text, std::size_t from, prefix_filter filter) {
   static const std::regex published{"dt0[a-zA-Z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}"};
+  static const std::regex family{
+      "dt0[a-zA-Z][0-9]{2}\\.([A-Za-z0-9]{8}|[A-Za-z0-9]{24})\\.([A-Z0-9]{64}|[0-9a-f]{64})"};
   for (std::size_t i = from; i + 8 <= text.size(); ++i) {
     const char c = text[i + 7];
     const bool alnum = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     if (text.compare(i, 3, "dt0") != 0 || text[i + 6] != '.' || !alnum) continue;
-    if (!documented_only || text.size() - i < 96) return i;
-    const std::string token(text.substr(i, 96));
-    if (std::regex_match(token, published)) return i;
+    if (filter == prefix_filter::none) return i;
+    if (filter == prefix_filter::documented) {
+      if (text.size() - i < 96 || std::regex_match(std::string(text.substr(i, 96)), published)) {
+        return i;
+      }
+      continue;
+    }
+    // The prefix's letter and digits are in view: a wrong one is no token, however close the end.
+    const auto letter = [](char x) { return (x >= 'a' && x <= 'z') || (x >= 'A' && x <= 'Z'); };
+    const auto digit = [](char x) { return x >= '0' && x <= '9'; };
+    if (!letter(text[i + 3]) || !digit(text[i + 4]) || !digit(text[i + 5])) continue;
+    for (const std::size_t length : {80U, 96U}) {
+      if (text.size() - i < length) return i;  // too close to the end to tell
+      if (std::regex_match(std::string(text.substr(i, length)), family)) return i;
+    }
   }
   return text.size();
 }
+
+prefix_filter random_filter(std::mt19937_64& rng) { return static_cast<prefix_filter>(rng() % 3); }
 
 TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_reference) {
   std::mt19937_64 rng(3);
@@ -112,19 +129,14 @@ TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_referenc
     text.clear();
     while (text.size() < rng() % 300) {
       static constexpr std::string_view pieces[] = {
-          "dt0c01.A",
-          "dt0c01.\"",
-          "dt0",
-          "d",
-          "t0",
-          ".",
-          "xx",
-          "dt0s02.z",
-          "\n",
-          "A",
-          "dt0a01.",
+          "dt0c01.A", "dt0c01.\"", "dt0", "d", "t0", ".", "xx", "dt0s02.z", "\n", "A", "dt0a01.",
           "dt0s01.ST2EY72KQINMH574WMNVI7YN."
-          "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"};
+          "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM",
+          // family tokens: an 8-character public part, a lower-hex secret, and near misses
+          "dt0g02.4KWZO5EF.XT47R5DRADJIZUFOX4UDNOKTSUSABGLN7XSMJG7UXHRXKNY4WLORH4OF4T75MG7E",
+          "dt0a01.abc12345.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+          "dt0a01.abc12345.0123456789abcdef0123456789abcdeF0123456789abcdef0123456789abcdef",
+          "dt0g02.4KWZO5E.XT47R5DRADJIZUFOX4UDNOKTSUSABGLN7XSMJG7UXHRXKNY4WLORH4OF4T75MG7E"};
       text += pieces[rng() % std::size(pieces)];
     }
     // At every alignment: the kernels read aligned blocks around the text.
@@ -135,8 +147,8 @@ TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_referenc
       // The newlines are counted from count_from (at or after from) to count_end (any).
       const std::size_t count_from = std::min(text.size(), from + rng() % 3 * (rng() % 80));
       const std::size_t count_end = count_from + rng() % (text.size() - count_from + 1);
-      const bool documented_only = rng() % 2 == 0;
-      const std::size_t expected = reference_candidate(text, from, documented_only);
+      const prefix_filter filter = random_filter(rng);
+      const std::size_t expected = reference_candidate(text, from, filter);
       const std::size_t stop = std::max(count_from, std::min(expected, count_end));
       const std::string_view counted = std::string_view(text).substr(count_from, stop - count_from);
       const std::size_t last_break = counted.rfind('\n');
@@ -144,9 +156,8 @@ TEST(kernel_test, prefix_searches_and_their_newline_counts_agree_with_a_referenc
       all.push_back(&scalar_kernel);
       for (const kernel* k : all) {
         newline_tally lines{0, 12345};
-        ASSERT_EQ(
-            k->find_prefix(data, text.size(), from, count_from, count_end, lines, documented_only),
-            expected)
+        ASSERT_EQ(k->find_prefix(data, text.size(), from, count_from, count_end, lines, filter),
+                  expected)
             << k->name << " from " << from << " in \"" << text << "\"";
         ASSERT_EQ(lines.count,
                   static_cast<std::size_t>(std::count(counted.begin(), counted.end(), '\n')))
@@ -189,15 +200,14 @@ TEST(kernel_test, prefix_searches_over_long_texts_agree_with_a_reference) {
     const std::size_t from = text.empty() ? 0 : rng() % (text.size() / 4 + 1);
     const std::size_t count_end = rng() % 4 == 0 ? rng() % (text.size() + 1) : text.size();
     const std::size_t count_from = std::min(from, count_end);
-    const bool documented_only = rng() % 2 == 0;
-    const std::size_t expected = reference_candidate(text, from, documented_only);
+    const prefix_filter filter = random_filter(rng);
+    const std::size_t expected = reference_candidate(text, from, filter);
     const std::size_t stop = std::max(count_from, std::min(expected, count_end));
     const std::string_view counted = std::string_view(text).substr(count_from, stop - count_from);
     for (const kernel* k : kernels) {
       newline_tally lines;
-      ASSERT_EQ(
-          k->find_prefix(data, text.size(), from, count_from, count_end, lines, documented_only),
-          expected)
+      ASSERT_EQ(k->find_prefix(data, text.size(), from, count_from, count_end, lines, filter),
+                expected)
           << k->name << " round " << round;
       ASSERT_EQ(lines.count,
                 static_cast<std::size_t>(std::count(counted.begin(), counted.end(), '\n')))

@@ -63,8 +63,11 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
     const std::size_t count_end =
         static_cast<std::size_t>(std::max(counted_, std::min(count_to, base + searched)) - base);
     detail::newline_tally lines;
+    // (strict's tokens are family tokens: the family filter drops near misses for both)
     const std::size_t start = detail::active_kernel().find_prefix(
-        window.data(), searched, at, count_from, count_end, lines, rules_ == profile::documented);
+        window.data(), searched, at, count_from, count_end, lines,
+        rules_ == profile::documented ? detail::prefix_filter::documented
+                                      : detail::prefix_filter::family);
     if (lines.count > 0) {
       line_ += lines.count;
       line_begin_ = base + lines.line_start;

@@ -19,7 +19,7 @@ std::size_t detect_span(const char* data, std::size_t size, alphabet part) noexc
 std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
 std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from,
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
-                               bool documented_only) noexcept;
+                               prefix_filter filter) noexcept;
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
 
 constinit const kernel detecting{"detecting", detect_span, detect_documented_span,
@@ -41,8 +41,8 @@ std::size_t detect_documented_span(const char* data, std::size_t size) noexcept 
 
 std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from,
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
-                               bool documented_only) noexcept {
-  return activate().find_prefix(data, size, from, count_from, count_end, lines, documented_only);
+                               prefix_filter filter) noexcept {
+  return activate().find_prefix(data, size, from, count_from, count_end, lines, filter);
 }
 
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept {

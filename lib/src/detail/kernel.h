@@ -20,6 +20,14 @@ struct newline_tally {
   std::size_t line_start = 0;  // unchanged when no newline was counted
 };
 
+// What find_prefix() checks beyond the candidate shape, for the scanner's profile:
+//   none        nothing: the scanner validates each candidate
+//   documented  the 96 bytes are a documented token
+//   (dt0[a-zA-Z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}) family      an 80- or 96-byte family token
+//   starts there (a superset of strict's tokens)
+// A start too close to `size` for the check is returned, for the scanner to decide.
+enum class prefix_filter : std::uint8_t { none, documented, family };
+
 struct kernel {
   std::string_view name;  // "scalar", "avx2", "avx512"
 
@@ -34,12 +42,12 @@ struct kernel {
   // i + 6 and an ASCII letter or digit at i + 7 (every token of every profile has that shape);
   // size if there is none. The scanner's search. In the same pass, the '\n' bytes at indices in
   // [count_from, min(i, count_end)) are added to `lines`, so that the scanner's line numbers cost
-  // no second pass over the data. count_end <= size. With `documented_only`, a start whose 96
-  // bytes are all in [data, data + size) is returned only if they are a documented token (the
-  // scanner's documented profile), so near misses cost no return to the scanner.
+  // no second pass over the data. count_end <= size. With a `filter`, a start whose token would
+  // be all in [data, data + size) is returned only if it is one (prefix_filter), so near misses
+  // cost no return to the scanner.
   std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from,
                              std::size_t count_from, std::size_t count_end, newline_tally& lines,
-                             bool documented_only) noexcept;
+                             prefix_filter filter) noexcept;
 
   // The number of '\n' bytes in [data, data + size): the scanner's line numbers.
   std::size_t (*count_newlines)(const char* data, std::size_t size) noexcept;

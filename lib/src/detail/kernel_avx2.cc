@@ -172,11 +172,10 @@ DTOKEN_AVX2 inline std::size_t sum_of_bytes(__m256i counts) noexcept {
 // the newlines of the blocks before it to `newlines`. A block is two vectors; both are tested
 // with one branch. Both add their newlines to the same byte counters, up to 2 a block, so the
 // counters are summed every 127 blocks, before one could wrap.
-template <bool Documented>
+template <typename Isa, prefix_filter Filter>
 DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                          std::ptrdiff_t last, std::ptrdiff_t end,
                                          std::size_t& newlines) noexcept {
-  const span_function documented = Documented ? avx2_documented_span : nullptr;
   const auto at = [data](std::ptrdiff_t index) {
     return reinterpret_cast<const __m256i*>(data + index);
   };
@@ -193,7 +192,7 @@ DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
       const __m256i any = _mm256_or_si256(low_starts, high_starts);
       if (!_mm256_testz_si256(any, any)) [[unlikely]] {
         const std::uint64_t starts = bits(low_starts) | (std::uint64_t{bits(high_starts)} << 32);
-        if (any_candidate(data, block, starts, end, documented)) {
+        if (any_candidate<Isa>(data, block, starts, end, Filter)) {
           newlines += count + sum_of_bytes(counts);
           return block;
         }
@@ -214,19 +213,19 @@ struct avx2_isa {
                                         std::ptrdiff_t block) noexcept {
     return detail::bits_at(data, size, block);
   }
-  template <bool Documented>
+  static constexpr alphabet_span_function span = avx2_span;
+  template <prefix_filter Filter>
   DTOKEN_AVX2 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                                   std::ptrdiff_t last, std::ptrdiff_t end,
                                                   std::size_t& newlines) noexcept {
-    return detail::run_of_blocks<Documented>(data, block, last, end, newlines);
+    return detail::run_of_blocks<avx2_isa, Filter>(data, block, last, end, newlines);
   }
 };
 
 DTOKEN_AVX2 std::size_t avx2_find_prefix(const char* data, std::size_t size, std::size_t from,
                                          std::size_t count_from, std::size_t count_end,
-                                         newline_tally& lines, bool documented_only) noexcept {
-  return find_prefix_with<avx2_isa>(data, size, from, count_from, count_end, lines,
-                                    documented_only);
+                                         newline_tally& lines, prefix_filter filter) noexcept {
+  return find_prefix_with<avx2_isa>(data, size, from, count_from, count_end, lines, filter);
 }
 
 DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) noexcept {

@@ -183,13 +183,13 @@ DTOKEN_AVX512 inline __m512i with_newlines(__m512i counts, __m512i block) noexce
 // candidate starts (returning the pair's first block; find_prefix settles the pair block by block
 // with the masks of prefix_search.h), or when fewer than two blocks of the interior are left (the
 // blocks up to `last` + 64 are whole). Starts that pass the masks but are not candidates (or, with
-// `Documented`, not whole documented tokens) are dropped without leaving the loop. The newlines are
-// counted per byte position in a vector, summed every 254 blocks, before a byte counter could wrap.
-template <bool Documented>
+// the `Filter`, not whole tokens of the profile) are dropped without leaving the loop. The newlines
+// are counted per byte position in a vector, summed every 254 blocks, before a byte counter could
+// wrap.
+template <typename Isa, prefix_filter Filter>
 DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                            std::ptrdiff_t last, std::ptrdiff_t end,
                                            std::size_t& newlines) noexcept {
-  const span_function documented = Documented ? avx512_documented_span : nullptr;
   __m512i here = _mm512_load_si512(data + block);
   std::size_t count = 0;
   while (block + 64 < last) {
@@ -201,8 +201,8 @@ DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t bloc
       const std::uint64_t starts = shape_starts(here, first);
       const std::uint64_t first_starts = shape_starts(first, second);
       if ((starts | first_starts) != 0 &&
-          (any_candidate(data, block, starts, end, documented) ||
-           any_candidate(data, block + 64, first_starts, end, documented))) [[unlikely]] {
+          (any_candidate<Isa>(data, block, starts, end, Filter) ||
+           any_candidate<Isa>(data, block + 64, first_starts, end, Filter))) [[unlikely]] {
         newlines += count + sum_of_bytes(counts);
         return block;
       }
@@ -222,19 +222,19 @@ struct avx512_isa {
                                           std::ptrdiff_t block) noexcept {
     return detail::bits_at(data, size, block);
   }
-  template <bool Documented>
+  static constexpr alphabet_span_function span = avx512_span;
+  template <prefix_filter Filter>
   DTOKEN_AVX512 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                                     std::ptrdiff_t last, std::ptrdiff_t end,
                                                     std::size_t& newlines) noexcept {
-    return detail::run_of_blocks<Documented>(data, block, last, end, newlines);
+    return detail::run_of_blocks<avx512_isa, Filter>(data, block, last, end, newlines);
   }
 };
 
 DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size, std::size_t from,
                                              std::size_t count_from, std::size_t count_end,
-                                             newline_tally& lines, bool documented_only) noexcept {
-  return find_prefix_with<avx512_isa>(data, size, from, count_from, count_end, lines,
-                                      documented_only);
+                                             newline_tally& lines, prefix_filter filter) noexcept {
+  return find_prefix_with<avx512_isa>(data, size, from, count_from, count_end, lines, filter);
 }
 
 DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t size) noexcept {

@@ -3,6 +3,7 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
+#include "detail/prefix_search.h"
 
 namespace dtoken::detail {
 namespace {
@@ -60,15 +61,25 @@ namespace {
 
 std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t from,
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
-                               bool documented_only) noexcept {
+                               prefix_filter filter) noexcept {
   std::size_t found = size;
   for (std::size_t at = from; at + 8 <= size;) {
     const auto* d = static_cast<const char*>(std::memchr(data + at, 'd', size - 7 - at));
     if (d == nullptr) break;
     at = static_cast<std::size_t>(d - data);
-    if (d[1] == 't' && d[2] == '0' && d[6] == '.' && has_class(d[7], alnum_bit) &&
-        (!documented_only || size - at < documented_length ||
-         scalar_documented_span(d, documented_length) == documented_length)) {
+    const auto passes = [&] {
+      switch (filter) {
+        case prefix_filter::family:
+          return family_token_at(d, static_cast<std::ptrdiff_t>(size - at), scalar_span);
+        case prefix_filter::documented:
+          return size - at < documented_length ||
+                 scalar_documented_span(d, documented_length) == documented_length;
+        case prefix_filter::none:
+          break;
+      }
+      return true;
+    };
+    if (d[1] == 't' && d[2] == '0' && d[6] == '.' && has_class(d[7], alnum_bit) && passes()) {
       found = at;
       break;
     }

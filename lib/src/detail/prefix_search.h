@@ -40,27 +40,58 @@ inline std::uint64_t masked_starts(const block_bits& current, const block_bits& 
          ((current.above_slash >> 7) | (next.above_slash << 57));
 }
 
-// Whether the start at index `at` (which passed the masks) is a candidate. With `documented` (the
-// kernel's documented_span, for a search under the documented profile), a start whose 96 bytes
-// are all in view must also be a whole documented token: near misses are dropped here, without
-// a return to the scanner.
+// A kernel's documented_span and span (kernel.h), for the filters.
 using span_function = std::size_t (*)(const char* data, std::size_t size) noexcept;
+using alphabet_span_function = std::size_t (*)(const char* data, std::size_t size,
+                                               alphabet part) noexcept;
+
+// The family filter: whether an 80- or 96-byte family token starts at `start`, with `available`
+// bytes in view (true when too few are in view to tell). Exactly the family shape: "dt0", a
+// letter, two digits, '.', 8 or 24 of [A-Za-z0-9], '.', 64 of [A-Z0-9] or of [0-9a-f].
+inline bool family_token_at(const char* start, std::ptrdiff_t available,
+                            alphabet_span_function span) noexcept {
+  if (!has_class(start[3], letter_bit) || !has_class(start[4], digit_bit) ||
+      !has_class(start[5], digit_bit)) {
+    return false;
+  }
+  for (const std::size_t public_length : {std::size_t{8}, std::size_t{24}}) {
+    if (available < static_cast<std::ptrdiff_t>(token_length(public_length))) return true;
+    const char* public_part = start + prefix_length + 1;
+    const char* secret = public_part + public_length + 1;
+    if (public_part[public_length] == '.' &&
+        span(public_part, public_length, alphabet::alnum) == public_length &&
+        (span(secret, secret_length, alphabet::upper_alnum) == secret_length ||
+         span(secret, secret_length, alphabet::lower_hex) == secret_length)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the start at index `at` (which passed the masks) is a candidate. With a filter (the
+// scanner's profile), a start whose token is all in view must also be one: near misses are
+// dropped here, without a return to the scanner.
+template <typename Isa>
 inline bool is_candidate(const char* data, std::ptrdiff_t at, std::ptrdiff_t size,
-                         span_function documented) noexcept {
+                         prefix_filter filter) noexcept {
   const char* start = data + at;
   if (start[1] != 't' || !has_class(start[7], alnum_bit)) return false;
+  if (filter == prefix_filter::family) return family_token_at(start, size - at, Isa::span);
   // A near miss usually lacks the second '.' (after the 24-byte public part): one byte read
   // spares it the call.
   constexpr std::size_t second_dot = prefix_length + 1 + documented_public_length;
-  return documented == nullptr || size - at < static_cast<std::ptrdiff_t>(documented_length) ||
-         (start[second_dot] == '.' && documented(start, documented_length) == documented_length);
+  return filter == prefix_filter::none ||
+         size - at < static_cast<std::ptrdiff_t>(documented_length) ||
+         (start[second_dot] == '.' &&
+          Isa::documented_span(start, documented_length) == documented_length);
 }
 
 // Whether any of the `starts` (bits of the block at `block`) is a candidate.
+template <typename Isa>
 inline bool any_candidate(const char* data, std::ptrdiff_t block, std::uint64_t starts,
-                          std::ptrdiff_t size, span_function documented) noexcept {
+                          std::ptrdiff_t size, prefix_filter filter) noexcept {
   for (; starts != 0; starts &= starts - 1) {
-    if (is_candidate(data, block + std::countr_zero(starts), size, documented)) return true;
+    if (is_candidate<Isa>(data, block + std::countr_zero(starts), size, filter)) return true;
   }
   return false;
 }
@@ -121,9 +152,10 @@ struct search_range {
 // Settles the block at `block`, given its bits and the next block's: true (and the index in
 // `found`) when a candidate starts in it, after counting the newlines before that candidate;
 // false after counting all of its newlines.
+template <typename Isa>
 inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bits& current,
                          const block_bits& next, const search_range& range, newline_tally& lines,
-                         span_function documented, std::size_t& found) noexcept {
+                         prefix_filter filter, std::size_t& found) noexcept {
   std::uint64_t starts =
       masked_starts(current, next) & index_range(block, range.from, range.size - 7);
   const std::uint64_t newlines =
@@ -131,7 +163,7 @@ inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bit
   const std::ptrdiff_t size = range.size;
   for (; starts != 0; starts &= starts - 1) {
     const int j = std::countr_zero(starts);
-    if (is_candidate(data, block + j, size, documented)) {
+    if (is_candidate<Isa>(data, block + j, size, filter)) {
       tally(newlines & ((std::uint64_t{1} << j) - 1), block, lines);
       found = static_cast<std::size_t>(block + j);
       return true;
@@ -143,9 +175,9 @@ inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bit
 
 // kernel::find_prefix of a wide kernel: one pass over aligned 64-byte blocks, a tight loop in the
 // interior, block masks at the edges. What differs between kernels comes from `Isa`:
-//   Isa::documented_span                 the kernel's documented_span
+//   Isa::documented_span, Isa::span      the kernel's documented_span and span
 //   Isa::bits_at(data, size, block)      a block's bit masks (block_bits)
-//   Isa::run_of_blocks<Documented>(data, block, last, size, newlines)
+//   Isa::run_of_blocks<Filter>(data, block, last, size, newlines)
 //                                        the tight loop: the first block before `last` where a
 //                                        candidate starts, its newlines added to `newlines`
 // Always inlined into the kernel's own find_prefix, which carries the kernel's target attribute,
@@ -155,7 +187,7 @@ template <typename Isa>
                                                            std::size_t from, std::size_t count_from,
                                                            std::size_t count_end,
                                                            newline_tally& lines,
-                                                           bool documented_only) noexcept {
+                                                           prefix_filter filter) noexcept {
   const search_range range{static_cast<std::ptrdiff_t>(from), static_cast<std::ptrdiff_t>(size),
                            static_cast<std::ptrdiff_t>(count_from),
                            static_cast<std::ptrdiff_t>(count_end)};
@@ -163,7 +195,6 @@ template <typename Isa>
       static_cast<std::ptrdiff_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
   std::ptrdiff_t block = range.from - misalignment;
   const interior inside(range.from, range.size, range.count_from, range.count_end);
-  const span_function documented = documented_only ? Isa::documented_span : nullptr;
   block_bits current = Isa::bits_at(data, range.size, block);
   std::size_t found = size;
   for (;;) {
@@ -171,16 +202,26 @@ template <typename Isa>
       // The common case, in a tight loop: whole blocks where no start passes the masks.
       const std::ptrdiff_t run_begin = block;
       std::size_t newlines = 0;
-      block =
-          documented_only
-              ? Isa::template run_of_blocks<true>(data, block, inside.last, range.size, newlines)
-              : Isa::template run_of_blocks<false>(data, block, inside.last, range.size, newlines);
+      switch (filter) {
+        case prefix_filter::none:
+          block = Isa::template run_of_blocks<prefix_filter::none>(data, block, inside.last,
+                                                                   range.size, newlines);
+          break;
+        case prefix_filter::documented:
+          block = Isa::template run_of_blocks<prefix_filter::documented>(data, block, inside.last,
+                                                                         range.size, newlines);
+          break;
+        case prefix_filter::family:
+          block = Isa::template run_of_blocks<prefix_filter::family>(data, block, inside.last,
+                                                                     range.size, newlines);
+          break;
+      }
       tally_run(data, run_begin, block, newlines, lines);
       current = Isa::bits_at(data, range.size, block);
     }
     if (block >= range.size) return size;
     const block_bits next = Isa::bits_at(data, range.size, block + 64);
-    if (settle_block(data, block, current, next, range, lines, documented, found)) return found;
+    if (settle_block<Isa>(data, block, current, next, range, lines, filter, found)) return found;
     current = next;
     block += 64;
   }
