@@ -136,17 +136,18 @@ std::string named_values(const std::string& kind) {
 int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   generate_request request;
   std::string count = "1";
-  std::string seed = "0";
+  std::string seed;  // empty: not given (0)
   std::string start = "0";
   std::string list;
+  std::string label;  // empty: not given
   po::options_description options("Options");
   options.add_options()("help,h", "show this help and exit")(
       "type,t", po::value(&request.type_name)->default_value(request.type_name),
       "token type: a registered prefix, legacy or legacy-id")(
       "count,n", po::value(&count)->default_value(count), "how many tokens")(
-      "seed,s", po::value(&seed)->default_value(seed), "seed (deterministic mode)")(
-      "label,l", po::value(&request.label)->default_value(request.label),
-      "label (deterministic mode): name your fixtures")(
+      "seed,s", po::value(&seed), "seed (deterministic mode; default 0)")(
+      "label,l", po::value(&label),
+      "label (deterministic mode; default dtoken): name your fixtures")(
       "start", po::value(&start)->default_value(start), "index of the first token")(
       "random", po::bool_switch(&request.random), "draw from the CSPRNG instead")(
       "marked", po::bool_switch(&request.marked), "put the fixture marker in the public part")(
@@ -171,7 +172,12 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   }
 
   request.count = parse_number(count, "count");
-  request.seed = parse_number(seed, "seed");
+  // --seed and --label choose a deterministic sequence; with --random they would be ignored.
+  if (request.random && (!seed.empty() || !label.empty())) {
+    throw usage_error("--random draws from the CSPRNG: --seed and --label do not apply to it");
+  }
+  request.seed = seed.empty() ? 0 : parse_number(seed, "seed");
+  if (!label.empty()) request.label = label;
   request.start = parse_number(start, "start");
   const bool legacy = request.type_name == "legacy";
   const bool legacy_id = request.type_name == "legacy-id";
@@ -199,6 +205,11 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
       throw usage_error("unknown syntax '" + request.embed + "' (choose " +
                         named_values("syntaxes") + ")");
     }
+  }
+  if (embedding && invalid_code) {
+    throw usage_error(
+        "--embed writes valid tokens into files; --invalid variants cannot be "
+        "embedded: choose one");
   }
   if (request.start > std::numeric_limits<std::uint64_t>::max() - request.count) {
     throw usage_error("--start plus --count overflows");

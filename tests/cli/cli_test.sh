@@ -199,6 +199,19 @@ expect generate-help "$out" "kubernetes_secret"
 rss=$( { /usr/bin/env bash -c 'ulimit -v 200000; "$0" generate --count 2000000 >/dev/null && echo ok' "$dtoken"; } 2>&1)
 expect generate-streams "$rss" "ok"
 
+# generate: options that cannot go together are usage errors, not silently ignored.
+run generate-random-seed 2 "$dtoken" generate --random --seed 3
+expect generate-random-seed "$err" "--seed and --label do not apply"
+run generate-random-label 2 "$dtoken" generate --random --label fixtures
+run generate-embed-invalid 2 "$dtoken" generate --embed dotenv --invalid bad_prefix
+expect generate-embed-invalid "$err" "choose one"
+run generate-bad-syntax 2 "$dtoken" generate --embed bogus
+expect generate-bad-syntax "$err" "(choose dotenv, "
+run generate-list-types 0 "$dtoken" generate --list types
+expect generate-list-types "$out" "dt0g02"
+run generate-list-bad 2 "$dtoken" generate --list colours
+expect generate-list-bad "$err" "--list takes types, codes, syntaxes or profiles"
+
 # --- vectors ---
 run vectors 0 "$dtoken" vectors --out "$work/vectors"
 expect vectors "$out" "vectors in 6 files and manifest.json"
