@@ -96,6 +96,7 @@ struct report_tally {
   std::size_t reported = 0;
   std::size_t fixtures_skipped = 0;
   std::size_t files = 0;
+  const char* unit = "file";  // what `files` counts
   std::uint64_t bytes = 0;
   bool record_seen = false;  // --write-baseline
   std::vector<baseline_entry> seen;
@@ -365,7 +366,7 @@ void report_history(const scan_settings& settings, report_renderer& renderer, st
                   : scan_staged(repository, with_progress, settings.excludes);
   }
   const std::filesystem::path root = scan_root(repository);
-  renderer.provenance = scan_provenance{"file://" + root.generic_string(), history.head};
+  renderer.provenance = scan_provenance{path_uri(root.generic_string()), history.head};
   report_writer writer(out, renderer);
   for (const history_finding& entry : history.findings) {
     const std::string_view print = options.fingerprints
@@ -380,6 +381,7 @@ void report_history(const scan_settings& settings, report_renderer& renderer, st
     err << "dtoken scan: note: " << history.skipped_large << " blobs over --max-size skipped\n";
   }
   tally.files = history.blobs;
+  tally.unit = "blob";
   tally.bytes = history.bytes;
   tally.fixtures_skipped = history.fixtures_skipped;
 }
@@ -393,7 +395,7 @@ void print_summary(std::ostream& err, const report_tally& tally, double seconds)
   } else {
     line << tally.reported << (tally.reported == 1 ? " token" : " tokens") << " found";
   }
-  line << " in " << tally.files << (tally.files == 1 ? " file" : " files");
+  line << " in " << tally.files << ' ' << tally.unit << (tally.files == 1 ? "" : "s");
   if (tally.fixtures_skipped > 0) {
     line << " (" << tally.fixtures_skipped << " marked "
          << (tally.fixtures_skipped == 1 ? "fixture" : "fixtures")

@@ -52,24 +52,6 @@ std::size_t sarif_rule_index(const finding& found) {
   return 1 + static_cast<std::size_t>(found.type - token_types().data());
 }
 
-// A relative path as a URI reference: '/' separated, every byte outside RFC 3986's unreserved
-// set and '/' percent-encoded. Absolute paths become file:// URIs.
-std::string path_uri(std::string_view path) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string uri = path.starts_with('/') ? "file://" : "";
-  for (const char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      uri += c;
-    } else {
-      uri += '%';
-      uri += hex[byte >> 4];
-      uri += hex[byte & 15];
-    }
-  }
-  return uri;
-}
-
 // One SARIF result, written into `out`. Its URI is the path relative to the scan root (no "..").
 void write_sarif_result(std::string& out, const report_item& item) {
   const finding& found = item.found;
@@ -180,6 +162,24 @@ std::pair<std::string, std::string> sarif_frame(profile rules,
 }
 
 }  // namespace
+
+// A relative path as a URI reference: '/' separated, every byte outside RFC 3986's unreserved
+// set and '/' percent-encoded. Absolute paths become file:// URIs.
+std::string path_uri(std::string_view path) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string uri = path.starts_with('/') ? "file://" : "";
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += hex[byte >> 4];
+      uri += hex[byte & 15];
+    }
+  }
+  return uri;
+}
 
 void report_renderer::render(std::string& records, const report_item& item) const {
   if (format_ == output_format::sarif) {

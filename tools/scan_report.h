@@ -21,6 +21,10 @@
 
 namespace dtoken::cli {
 
+// A relative path as a URI reference: '/' separated, every byte outside RFC 3986's unreserved
+// set and '/' percent-encoded. Absolute paths become file:// URIs.
+std::string path_uri(std::string_view path);
+
 // One finding to report.
 struct report_item {
   std::string_view path;      // as the scan was given it ("-": standard input)
