@@ -21,8 +21,8 @@ namespace {
 // The seeded admin token (the dictionary has it) and the control key, so that the fuzzer can
 // reach past authentication and into the control API.
 constexpr std::string_view admin =
-    "dt0c01.ST2EY72KQINMH574WMNVI7YN."
-    "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+    "dt0c01.DTOKENFIXTUREUBRCJ4DTPWL."
+    "SPZU25JOW7F6K7GJXS3FXXIGL6XKF3ZMSBGFJNWNFKCSFIVLCEGHH5DUDHAXIQFB";
 
 [[noreturn]] void fail(const char* what, std::string_view input, const std::string& answer) {
   std::fprintf(stderr, "fuzz_http: %s\nanswer: %.600s\ninput: %.600s\n", what, answer.c_str(),

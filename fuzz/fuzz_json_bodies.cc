@@ -28,8 +28,8 @@ using dtoken::mock::request;
 using dtoken::mock::response;
 
 constexpr std::string_view admin =
-    "dt0c01.ST2EY72KQINMH574WMNVI7YN."
-    "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM";
+    "dt0c01.DTOKENFIXTUREUBRCJ4DTPWL."
+    "SPZU25JOW7F6K7GJXS3FXXIGL6XKF3ZMSBGFJNWNFKCSFIVLCEGHH5DUDHAXIQFB";
 // The token that updates and lookups aim at (a second fixture of vectors/).
 constexpr std::string_view target =
     "dt0c01.DTOKENFIXTURE2LMXEEL7R5F."
