@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `dtoken scan` cuts a file of 64 MiB or more into parts, one per thread, and puts their findings
-# back together. On a file with tokens planted across every place where parts meet, on long and
+# `dtoken scan` scans a mapped file in 16 MiB slices that its threads take in turn, and puts their
+# findings back together (the library's scan_part and part_numbering). On a file with tokens planted across every place where parts meet, on long and
 # short lines, the findings (offsets, lines, columns, bounded) equal Python's re.finditer over the
 # published regex, for 1 to 5 threads.
 # Usage: scan_parts_test.sh PATH/TO/dtoken
