@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `dtoken scan` scans a mapped file in 16 MiB slices that its threads take in turn, and puts their
-# findings back together (the library's scan_part and part_numbering). On a file with tokens planted across every place where parts meet, on long and
+# findings back together (the library's scan_part and part_numbering). On a file with tokens
+# planted across every place where slices meet (and where 2 to 5 equal parts would), on long and
 # short lines, the findings (offsets, lines, columns, bounded) equal Python's re.finditer over the
 # published regex, for 1 to 5 threads.
 # Usage: scan_parts_test.sh PATH/TO/dtoken
@@ -20,13 +21,13 @@ text = bytearray(b"x" * size)
 for at in rng.sample(range(size), size // 90):
     if not (20_000_000 < at < 23_000_000):
         text[at] = 10
-# Tokens around every point where 2 to 5 parts meet, and at random.
+# Tokens around every point where 16 MiB slices meet, or 2 to 5 parts would, and at random.
 spots = set()
-for parts in range(2, 6):
-    for k in range(1, parts):
-        edge = size * k // parts
-        for shift in range(-100, 3):
-            spots.add(edge + shift * 7 + rng.randrange(7))
+edges = [16 * 1024 * 1024 * k for k in range(1, size // (16 * 1024 * 1024) + 1)]
+edges += [size * k // parts for parts in range(2, 6) for k in range(1, parts)]
+for edge in edges:
+    for shift in range(-100, 3):
+        spots.add(edge + shift * 7 + rng.randrange(7))
 spots.update(rng.randrange(size - 100) for _ in range(2000))
 last_end = -1
 for at in sorted(spots):
