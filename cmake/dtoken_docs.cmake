@@ -27,17 +27,22 @@ add_custom_target(dtoken_docs ALL
   DEPENDS ${dtoken_man_dir}/dtoken.1 ${dtoken_completion_dir}/dtoken.bash)
 
 if(DTOKEN_INSTALL)
-  install(DIRECTORY ${dtoken_man_dir}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
-          FILES_MATCHING PATTERN "*.1")
+  # (gzipped, as Debian installs man pages; man reads both)
+  install(DIRECTORY ${dtoken_man_dir}/ DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT cli
+          FILES_MATCHING PATTERN "dtoken*.1.gz" PATTERN "dtoken-mock.1.gz" EXCLUDE)
+  install(FILES ${dtoken_man_dir}/dtoken-mock.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1
+          COMPONENT mock)
   # bash-completion loads a command's file by its name: the same file for both programs.
-  foreach(program dtoken dtoken-mock)
-    install(FILES ${dtoken_completion_dir}/dtoken.bash
-            DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${program})
-  endforeach()
+  install(FILES ${dtoken_completion_dir}/dtoken.bash
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME dtoken
+          COMPONENT cli)
+  install(FILES ${dtoken_completion_dir}/dtoken.bash
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME dtoken-mock
+          COMPONENT mock)
   install(FILES ${dtoken_completion_dir}/_dtoken
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT cli)
   install(FILES ${dtoken_completion_dir}/dtoken.fish
-          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT cli)
 endif()
 
 if(DTOKEN_BUILD_TESTS)

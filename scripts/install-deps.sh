@@ -18,6 +18,8 @@ packages=(
   python3-pytest python3-setuptools python3-venv
   # the man pages (help2man, from the programs' --help); the completions' syntax checks (zsh, fish)
   help2man zsh fish
+  # the Debian packages: dpkg-shlibdeps (dpkg-dev) and lintian
+  dpkg-dev lintian
   # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk); the
   # README's mock examples (curl, and the openssl command that fetches the mock's certificate)
   zip unzip wrk curl openssl

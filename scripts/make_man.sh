@@ -26,3 +26,5 @@ page dtoken-mock "a stateful mock of a Dynatrace environment's token API" "$mock
   chmod +x "$wrapper"
   page "dtoken-$command" "$summary" "$wrapper"
 done
+# Gzipped copies, as Debian installs man pages (-n: no name or time inside, so the same bytes).
+for source in "$out"/*.1; do gzip -9nc "$source" >"$source.gz"; done
