@@ -78,4 +78,9 @@ if(DTOKEN_BUILD_TESTS AND DTOKEN_STATIC_PROGRAMS)
            COMMAND bash ${PROJECT_SOURCE_DIR}/tests/package/package_test.sh ${PROJECT_BINARY_DIR}
                    ${PROJECT_SOURCE_DIR} ${CMAKE_CXX_COMPILER})
   set_tests_properties(package_test PROPERTIES LABELS package TIMEOUT 900 RUN_SERIAL ON)
+  # The GitHub Action and the GitLab template, run as their runners would, on the archive.
+  add_test(NAME ci_integrations_test
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/cli/ci_integrations_test.sh ${PROJECT_BINARY_DIR}
+                   ${PROJECT_SOURCE_DIR})
+  set_tests_properties(ci_integrations_test PROPERTIES LABELS package TIMEOUT 300)
 endif()
