@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli.h"
+#include "vector_documents.h"
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/version.h"
@@ -224,15 +225,24 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
     listed[file.name] = {
         {"schema", file.schema}, {"records", file.records}, {"sha256", sha256_hex(file.content)}};
   }
+  // The README and the schemas, written beside the vectors: the manifest covers every file.
+  boost::json::object documents;
+  for (const vector_document& document : vector_documents) {
+    documents[document.path] = {{"sha256", sha256_hex(document.content)}};
+  }
   const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
                                      {"algorithm", "generate.h: SplitMix64 over FNV-1a, version 1"},
                                      {"seed", seed},
                                      {"label", vector_label},
                                      {"marked", true},
-                                     {"files", listed}};
+                                     {"files", listed},
+                                     {"documents", documents}};
   try {
-    fs::create_directories(directory);
+    fs::create_directories(fs::path(directory) / "schema");
     for (const vector_file& file : files) write_file(fs::path(directory) / file.name, file.content);
+    for (const vector_document& document : vector_documents) {
+      write_file(fs::path(directory) / document.path, document.content);
+    }
     write_file(fs::path(directory) / "manifest.json", boost::json::serialize(manifest) + "\n");
   } catch (const std::exception& error) {
     err << "dtoken vectors: " << error.what() << '\n';
@@ -240,8 +250,8 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   }
   std::size_t records = 0;
   for (const vector_file& file : files) records += file.records;
-  out << "wrote " << records << " vectors in " << files.size() << " files and manifest.json to "
-      << directory << "\n";
+  out << "wrote " << records << " vectors in " << files.size()
+      << " files, their README and schemas, and manifest.json to " << directory << "\n";
   return exit_ok;
 }
 

@@ -51,10 +51,18 @@ def main(directory: pathlib.Path) -> int:
                 failures += 1
         records += len(lines)
 
-    listed = set(manifest["files"]) | {"manifest.json", "README.md"}
-    for path in directory.iterdir():
-        if path.is_file() and path.name not in listed:
-            print(f"{path.name}: not listed in manifest.json")
+    for name, entry in manifest["documents"].items():
+        content = (directory / name).read_bytes()
+        if hashlib.sha256(content).hexdigest() != entry["sha256"]:
+            print(f"{name}: its SHA-256 is not the manifest's")
+            failures += 1
+
+    # Every file of the set, in any folder, is listed (but the manifest itself).
+    listed = set(manifest["files"]) | set(manifest["documents"]) | {"manifest.json"}
+    for path in sorted(directory.rglob("*")):
+        name = path.relative_to(directory).as_posix()
+        if path.is_file() and name not in listed:
+            print(f"{name}: not listed in manifest.json")
             failures += 1
 
     print(f"{records} records in {len(manifest['files'])} files checked against their schemas")

@@ -10,14 +10,15 @@ trap 'rm -rf "$fresh"' EXIT
 seed=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["seed"])' "$committed/manifest.json")
 "$dtoken" vectors --out "$fresh" --seed "$seed" >/dev/null
 status=0
-for path in "$fresh"/*; do
-  name=$(basename "$path")
+for path in "$fresh"/* "$fresh"/schema/*; do
+  [ -f "$path" ] || continue
+  name=${path#"$fresh"/}
   if ! cmp -s "$path" "$committed/$name"; then
     echo "FAIL: $name differs from a fresh 'dtoken vectors --seed $seed'"
     diff <(head -c 2000 "$committed/$name") <(head -c 2000 "$path") | head -n 10
     status=1
   fi
 done
-count=$(ls "$fresh" | wc -l)
+count=$(find "$fresh" -type f | wc -l)
 [ "$status" -eq 0 ] && echo "$count files regenerate byte for byte"
 exit "$status"
