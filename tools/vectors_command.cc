@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "cli.h"
-#include "vector_documents.h"
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/version.h"
+#include "vector_documents.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
