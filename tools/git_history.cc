@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <set>
@@ -114,6 +115,9 @@ void scan_blob(std::string_view text, const scan_options& options, token_arena& 
 class temporary_file {
  public:
   explicit temporary_file(const std::string& text) {
+    const char* directory = std::getenv("TMPDIR");
+    path_ = std::string(directory != nullptr && *directory != '\0' ? directory : "/tmp") +
+            "/dtoken-blobs-XXXXXX";
     const int fd = ::mkstemp(path_.data());
     if (fd < 0) throw std::runtime_error("cannot make a temporary file");
     const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
@@ -129,7 +133,7 @@ class temporary_file {
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
-  std::string path_ = "/tmp/dtoken-blobs-XXXXXX";
+  std::string path_;
 };
 
 // What one git cat-file process read and found.
