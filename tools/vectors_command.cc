@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
+#include "dtoken/redact.h"
+#include "dtoken/scan.h"
 #include "dtoken/version.h"
 #include "vector_documents.h"
 
@@ -156,7 +158,73 @@ vector_file near_miss_vectors(std::uint64_t seed) {
   return file;
 }
 
-// Scanner fixtures and, from the same files, redaction cases.
+// The profiles under which `token` is a finding.
+boost::json::array profiles_of(std::string_view token) {
+  boost::json::array profiles;
+  for (const profile rules : all_profiles) {
+    if (is_valid(token, rules)) profiles.emplace_back(to_string(rules));
+  }
+  return profiles;
+}
+
+// A text with the tokens planted at their offsets, for scanner.jsonl: findings in order.
+struct composed_text {
+  std::string text;
+  boost::json::array findings;
+  void add(std::string_view before, const std::string& token) {
+    text += before;
+    findings.push_back({{"offset", text.size()},
+                        {"length", token.size()},
+                        {"token_id", parse(token, profile::family).value.token_id()},
+                        {"profiles", profiles_of(token)}});
+    text += token;
+  }
+};
+
+// Texts beyond one token in one file syntax: no token at all (near misses only), several tokens,
+// tokens glued to letters, tokens back to back, and one text for each registered type.
+std::vector<std::pair<std::string, composed_text>> composed_vectors(std::uint64_t seed) {
+  std::vector<std::pair<std::string, composed_text>> cases;
+  const auto token = [seed](std::string_view prefix, std::uint64_t index) {
+    return token_of(*find_token_type(prefix), seed, 300 + index);
+  };
+  composed_text none;
+  for (const near_miss& miss : near_misses(token("dt0c01", 0))) {
+    std::size_t found = 0;  // (a glued near miss holds a token: it belongs to no negative case)
+    for (const profile rules : all_profiles) {
+      scan(miss.candidate, rules, [&found](const finding&) { ++found; });
+    }
+    if (found > 0) continue;
+    none.text += "value: " + miss.candidate + "\n";
+  }
+  none.text += "see https://docs.dynatrace.com for dt0c01 tokens\n";
+  cases.emplace_back("no_token", std::move(none));
+  composed_text several;
+  several.add("api: ", token("dt0c01", 1));
+  several.add("\ngate: ", token("dt0g02", 2));
+  several.add("\naccount: ", token("dt0s01", 3));
+  several.text += "\n";
+  cases.emplace_back("several", std::move(several));
+  composed_text glued;
+  glued.add("xyz", token("dt0c01", 4));
+  glued.text += "abc\n";
+  cases.emplace_back("glued", std::move(glued));
+  composed_text adjacent;
+  adjacent.add("", token("dt0g02", 5));
+  adjacent.add("", token("dt0c01", 6));
+  adjacent.add("", token("dt0s02", 7));
+  cases.emplace_back("adjacent", std::move(adjacent));
+  std::uint64_t index = 10;
+  for (const token_type& type : token_types()) {
+    composed_text one;
+    one.add("token: ", token_of(type, seed, 300 + index++));
+    one.text += "\n";
+    cases.emplace_back("type_" + std::string(type.prefix), std::move(one));
+  }
+  return cases;
+}
+
+// Scanner fixtures and, from the same files, redaction cases (every mode for the composed texts).
 std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
   vector_file scanner{"scanner.jsonl", "schema/scanner.schema.json", {}, 0};
   vector_file redaction{"redaction.jsonl", "schema/redaction.schema.json", {}, 0};
@@ -187,6 +255,20 @@ std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
                      {"mode", "mask_secret"},
                      {"input", sample.text},
                      {"output", output}});
+    }
+  }
+  for (auto& [name, composed] : composed_vectors(seed)) {
+    scanner.add({{"syntax", "text"},
+                 {"case", name},
+                 {"text", composed.text},
+                 {"findings", composed.findings}});
+    for (const redact_mode mode :
+         {redact_mode::mask_secret, redact_mode::mask_token, redact_mode::digest}) {
+      redaction.add({{"syntax", "text"},
+                     {"case", name},
+                     {"mode", to_string(mode)},
+                     {"input", composed.text},
+                     {"output", redact(composed.text, profile::strict, mode)}});
     }
   }
   return {std::move(scanner), std::move(redaction)};
