@@ -98,16 +98,13 @@ void scan_blob(std::string_view text, const scan_options& options, token_arena& 
     if (options.allowed_ids.contains(found.token_id())) return;
     const auto at = static_cast<std::size_t>(found.offset);
     if (has_allow_marker(line_around(text, at, found.length, true, true).part)) return;
-    const bool is_fixture = is_marked_fixture(parse(found.token, options.rules).value);
-    if (is_fixture && options.fixtures == fixture_policy::skip) {
-      ++result.fixtures_skipped;
-      return;
-    }
+    const auto is_fixture = fixture_verdict(found, options, result.fixtures_skipped);
+    if (!is_fixture) return;
     finding kept = found;
     kept.token = tokens.keep(found.token);
     out.findings.push_back(kept);
     out.hashes.push_back(std::hash<std::string_view>{}(found.token));
-    out.fixture.push_back(is_fixture ? 1 : 0);
+    out.fixture.push_back(*is_fixture ? 1 : 0);
   });
 }
 

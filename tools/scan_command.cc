@@ -126,18 +126,15 @@ file_result scan_standard_input(std::istream& in, std::ostream& out, report_writ
   };
   std::size_t fixtures_skipped = 0;
   file_result result = scan_stream("-", read, options, [&](const finding& found) {
-    const bool fixture = is_marked_fixture(parse(found.token, options.rules).value);
-    if (fixture && options.fixtures == fixture_policy::skip) {
-      ++fixtures_skipped;
-      return;
-    }
+    const auto fixture = fixture_verdict(found, options, fixtures_skipped);
+    if (!fixture) return;
     fingerprint_text print{};
     std::string_view shown;
     if (options.fingerprints) {
       fingerprint("-", found.token_id(), occurrences.next(found.token_id()), print);
       shown = std::string_view(print.data(), print.size());
     }
-    report(writer, tally, options, {"-", "-", found, shown, fixture});
+    report(writer, tally, options, {"-", "-", found, shown, *fixture});
     if (writer.streams()) out.flush();
   });
   result.fixtures_skipped = fixtures_skipped;

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
@@ -92,6 +93,18 @@ class token_arena {
   std::size_t used_ = 0;
 };
 
+// The fixture policy, for every kind of input: std::nullopt when `found` is a marked fixture to
+// skip (counted in `skipped`), else whether it is a marked fixture (reported as such).
+inline std::optional<bool> fixture_verdict(const finding& found, const scan_options& options,
+                                           std::size_t& skipped) {
+  const bool is_fixture = is_marked_fixture(parse(found.token, options.rules).value);
+  if (is_fixture && options.fixtures == fixture_policy::skip) {
+    ++skipped;
+    return std::nullopt;
+  }
+  return is_fixture;
+}
+
 struct file_result {
   file_result() = default;
   explicit file_result(std::string name) : path(std::move(name)) {}
@@ -114,12 +127,9 @@ struct file_result {
   }
   // Takes a finding that the allow policies let through, unless it is a fixture to skip.
   void take(const finding& found, const scan_options& options) {
-    const bool is_fixture = is_marked_fixture(parse(found.token, options.rules).value);
-    if (is_fixture && options.fixtures == fixture_policy::skip) {
-      ++fixtures_skipped;
-      return;
+    if (const auto is_fixture = fixture_verdict(found, options, fixtures_skipped)) {
+      add(found, *is_fixture);
     }
-    add(found, is_fixture);
   }
 };
 
