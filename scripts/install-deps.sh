@@ -19,6 +19,8 @@ packages=(
   # the man pages (help2man, from the programs' --help); the completions' syntax checks (zsh, fish)
   help2man zsh fish
   # the Debian packages: dpkg-shlibdeps (dpkg-dev) and lintian
+  # the README's pre-commit example, run by tests/cli/pre_commit_test.sh
+  pre-commit
   dpkg-dev lintian
   # tests: fuzz/build.sh packs seed corpora (zip, unzip); the mock's soak test (wrk); the
   # README's mock examples (curl, and the openssl command that fetches the mock's certificate)

@@ -16,6 +16,7 @@
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
 #include "vector_documents.h"
+#include "vectors_fuzz.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -26,8 +27,9 @@ namespace {
 constexpr const char* usage =
     "Usage: dtoken vectors [--out DIR] [--seed S]\n"
     "\n"
-    "Writes the test vectors (valid, invalid, legacy, near misses, scanner and redaction cases)\n"
-    "and their manifest to DIR (default: vectors). The committed vectors/ are this command's\n"
+    "Writes the test vectors (valid, invalid, legacy, near misses, scanner and redaction cases),\n"
+    "a fuzzing dictionary and seed corpus (fuzz/) and their manifest to DIR (default: vectors).\n"
+    "The committed vectors/ are this command's\n"
     "output with the default seed; every token in them is a marked fixture.\n"
     "\n"
     "Exit codes: 0 done, 2 usage error, 3 I/O error.\n";
@@ -312,18 +314,28 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   for (const vector_document& document : vector_documents) {
     documents[document.path] = {{"sha256", sha256_hex(document.content)}};
   }
+  const std::vector<fuzz_vector_file> fuzz_files = fuzz_vectors(seed, vector_label);
+  boost::json::object fuzz;
+  for (const fuzz_vector_file& file : fuzz_files) {
+    fuzz[file.path] = {{"kind", file.kind}, {"sha256", sha256_hex(file.content)}};
+  }
   const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
                                      {"algorithm", "generate.h: SplitMix64 over FNV-1a, version 1"},
                                      {"seed", seed},
                                      {"label", vector_label},
                                      {"marked", true},
                                      {"files", listed},
-                                     {"documents", documents}};
+                                     {"documents", documents},
+                                     {"fuzz", fuzz}};
   try {
     fs::create_directories(fs::path(directory) / "schema");
+    fs::create_directories(fs::path(directory) / "fuzz" / "seeds");
     for (const vector_file& file : files) write_file(fs::path(directory) / file.name, file.content);
     for (const vector_document& document : vector_documents) {
       write_file(fs::path(directory) / document.path, document.content);
+    }
+    for (const fuzz_vector_file& file : fuzz_files) {
+      write_file(fs::path(directory) / file.path, file.content);
     }
     write_file(fs::path(directory) / "manifest.json", boost::json::serialize(manifest) + "\n");
   } catch (const std::exception& error) {
@@ -332,8 +344,10 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   }
   std::size_t records = 0;
   for (const vector_file& file : files) records += file.records;
-  out << "wrote " << records << " vectors in " << files.size()
-      << " files, their README and schemas, and manifest.json to " << directory << "\n";
+  out << "wrote " << records << " vectors in " << files.size() << " files, "
+      << fuzz_files.size() - 1
+      << " fuzzing seeds and a dictionary, their README, schemas and example, and manifest.json to "
+      << directory << "\n";
   return exit_ok;
 }
 

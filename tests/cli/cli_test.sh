@@ -214,7 +214,7 @@ expect generate-list-bad "$err" "--list takes types, codes, syntaxes or profiles
 
 # --- vectors ---
 run vectors 0 "$dtoken" vectors --out "$work/vectors"
-expect vectors "$out" "vectors in 6 files, their README and schemas, and manifest.json"
+expect vectors "$out" "vectors in 6 files, 45 fuzzing seeds and a dictionary, their README, schemas and example, and manifest.json"
 expect vectors-manifest "$(cat "$work/vectors/manifest.json")" '"seed":1'
 run vectors-bad-dir 3 "$dtoken" vectors --out /proc/no-such-dir
 expect vectors-bad-dir "$err" "dtoken vectors:"

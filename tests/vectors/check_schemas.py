@@ -51,14 +51,15 @@ def main(directory: pathlib.Path) -> int:
                 failures += 1
         records += len(lines)
 
-    for name, entry in manifest["documents"].items():
+    for name, entry in (manifest["documents"] | manifest["fuzz"]).items():
         content = (directory / name).read_bytes()
         if hashlib.sha256(content).hexdigest() != entry["sha256"]:
             print(f"{name}: its SHA-256 is not the manifest's")
             failures += 1
 
     # Every file of the set, in any folder, is listed (but the manifest itself).
-    listed = set(manifest["files"]) | set(manifest["documents"]) | {"manifest.json"}
+    listed = set(manifest["files"]) | set(manifest["documents"]) | set(manifest["fuzz"])
+    listed |= {"manifest.json"}
     for path in sorted(directory.rglob("*")):
         name = path.relative_to(directory).as_posix()
         if path.is_file() and name not in listed:

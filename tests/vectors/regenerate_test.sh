@@ -10,7 +10,7 @@ trap 'rm -rf "$fresh"' EXIT
 seed=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["seed"])' "$committed/manifest.json")
 "$dtoken" vectors --out "$fresh" --seed "$seed" >/dev/null
 status=0
-for path in "$fresh"/* "$fresh"/schema/*; do
+for path in "$fresh"/* "$fresh"/schema/* "$fresh"/fuzz/* "$fresh"/fuzz/seeds/*; do
   [ -f "$path" ] || continue
   name=${path#"$fresh"/}
   if ! cmp -s "$path" "$committed/$name"; then
