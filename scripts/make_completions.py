@@ -62,7 +62,8 @@ def model(dtoken, mock):
         for long, short, value, description in options_of(run(dtoken, name, "--help")):
             values = []
             if value:
-                values = (listed(dtoken, LISTED[long]) if long in LISTED
+                values = (listed(dtoken, LISTED[long]) + (["all"] if long == "embed" else [])
+                          if long in LISTED
                           else ["types", "codes", "syntaxes", "profiles"] if long == "list"
                           else enumerated(description))
             opts.append((long, short, value, values, description))

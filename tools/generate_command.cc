@@ -1,9 +1,12 @@
 // dtoken generate: synthetic tokens, streamed, in constant memory whatever --count is.
+#include <algorithm>
 #include <array>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <iostream>
 #include <limits>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,7 @@
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/version.h"
+#include "fixture_tree.h"
 #include "record_writer.h"
 
 namespace po = boost::program_options;
@@ -20,7 +24,8 @@ namespace {
 
 constexpr const char* usage =
     "Usage: dtoken generate [--type T] [--count N] [--seed S] [--label L] [--start I] [--random]\n"
-    "                       [--marked] [--invalid CODE [--profile P]] [--embed SYNTAX]\n"
+    "                       [--marked] [--invalid CODE [--profile P]]\n"
+    "                       [--embed SYNTAX[,SYNTAX...]|all [--out-dir DIR]]\n"
     "                       [--format text|json|jsonl|csv|env]\n"
     "\n"
     "Writes N synthetic tokens of type T (a registered prefix such as dt0c01, or legacy, or\n"
@@ -28,7 +33,10 @@ constexpr const char* usage =
     "every machine and release. --random draws them from the operating system's CSPRNG.\n"
     "--marked puts the fixture marker in the public part. --invalid CODE writes, instead, a\n"
     "variant of each token that fails under --profile with CODE; --embed SYNTAX writes each token\n"
-    "inside a file of that syntax. --list types|codes|syntaxes|profiles prints the values.\n"
+    "inside a file of that syntax (of each, for a list or all); with --out-dir DIR, as a tree\n"
+    "of files (DIR/SYNTAX/TYPE-INDEX.EXT) and DIR/manifest.json with each file's token and "
+    "offset.\n"
+    "--list types|codes|syntaxes|profiles prints the values.\n"
     "\n"
     "Exit codes: 0 done, 2 usage error, 3 I/O error.\n";
 
@@ -131,10 +139,44 @@ std::string named_values(const std::string& kind) {
   return text;
 }
 
-}  // namespace
+// --embed: one syntax, several separated by commas, or all of them.
+std::vector<syntax> parse_syntaxes(const std::string& names) {
+  std::vector<syntax> syntaxes;
+  if (names == "all") {
+    for (std::size_t i = 0; i < syntax_count; ++i) syntaxes.push_back(static_cast<syntax>(i));
+    return syntaxes;
+  }
+  std::string_view rest = names;
+  while (!rest.empty() || syntaxes.empty()) {
+    const std::string_view name = rest.substr(0, rest.find(','));
+    rest.remove_prefix(std::min(rest.size(), name.size() + 1));
+    const std::optional<syntax> kind = syntax_from_string(name);
+    if (!kind) {
+      throw usage_error("unknown syntax '" + std::string(name) + "' (choose all, or " +
+                        named_values("syntaxes") + ", separated by commas)");
+    }
+    syntaxes.push_back(*kind);
+  }
+  return syntaxes;
+}
 
-int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
+// What the command line asks for, checked.
+struct generate_plan {
   generate_request request;
+  const token_type* type = nullptr;  // null for legacy and legacy-id
+  bool legacy = false;
+  bool legacy_id = false;
+  output_format format = output_format::text;
+  std::optional<error_code> invalid_code;
+  profile rules = profile::documented;
+  std::vector<syntax> syntaxes;  // --embed
+  std::string out_dir;           // --out-dir: a fixture tree instead of standard output
+};
+
+// The options, or nullopt when --help or --list has been answered on `out`.
+std::optional<generate_plan> plan_generate(const arguments& args, std::ostream& out) {
+  generate_plan plan;
+  generate_request& request = plan.request;
   std::string count = "1";
   std::string seed;  // empty: not given (0)
   std::string start = "0";
@@ -153,8 +195,11 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
       "marked", po::bool_switch(&request.marked), "put the fixture marker in the public part")(
       "invalid", po::value(&request.invalid), "write variants failing with this error code")(
       "profile,p", po::value(&request.profile_name)->default_value(request.profile_name),
-      "profile of --invalid")("embed", po::value(&request.embed),
-                              "write each token inside a file of this syntax")(
+      "profile of --invalid")(
+      "embed", po::value(&request.embed),
+      "write each token inside a file of this syntax (several: a,b; every one: all)")(
+      "out-dir,o", po::value(&plan.out_dir),
+      "with --embed: write a fixture tree and its manifest.json here")(
       "format,f", po::value(&request.format)->default_value(request.format),
       "text, json, jsonl, csv or env")(
       "list", po::value(&list),
@@ -165,10 +210,10 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
     usage_text.append(" ").append(to_string(static_cast<syntax>(i)));
   }
   usage_text += "\n";
-  if (!parse_arguments(args, options, nullptr, usage_text, out)) return exit_ok;
+  if (!parse_arguments(args, options, nullptr, usage_text, out)) return std::nullopt;
   if (!list.empty()) {
     for (const std::string& value : listed_values(list)) out << value << '\n';
-    return out ? exit_ok : exit_io;
+    return std::nullopt;
   }
 
   request.count = parse_number(count, "count");
@@ -179,132 +224,193 @@ int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
   request.seed = seed.empty() ? 0 : parse_number(seed, "seed");
   if (!label.empty()) request.label = label;
   request.start = parse_number(start, "start");
-  const bool legacy = request.type_name == "legacy";
-  const bool legacy_id = request.type_name == "legacy-id";
-  const token_type* type = find_token_type(request.type_name);
-  if (type == nullptr && !legacy && !legacy_id) {
+  plan.legacy = request.type_name == "legacy";
+  plan.legacy_id = request.type_name == "legacy-id";
+  plan.type = find_token_type(request.type_name);
+  if (plan.type == nullptr && !plan.legacy && !plan.legacy_id) {
     throw usage_error("unknown type '" + request.type_name + "' (choose " + named_values("types") +
                       ")");
   }
-  const output_format format =
+  plan.format =
       parse_format(request.format, {output_format::text, output_format::json, output_format::jsonl,
                                     output_format::csv, output_format::env});
-  std::optional<error_code> invalid_code;
-  const profile rules = parse_profile(request.profile_name);
+  plan.rules = parse_profile(request.profile_name);
   if (!request.invalid.empty()) {
-    invalid_code = error_code_from_string(request.invalid);
-    if (!invalid_code || *invalid_code == error_code::ok) {
+    plan.invalid_code = error_code_from_string(request.invalid);
+    if (!plan.invalid_code || *plan.invalid_code == error_code::ok) {
       throw usage_error("unknown error code '" + request.invalid + "' (choose " +
                         named_values("codes") + ")");
     }
   }
-  std::optional<syntax> embedding;
-  if (!request.embed.empty()) {
-    embedding = syntax_from_string(request.embed);
-    if (!embedding) {
-      throw usage_error("unknown syntax '" + request.embed + "' (choose " +
-                        named_values("syntaxes") + ")");
-    }
-  }
-  if (embedding && invalid_code) {
+  if (!request.embed.empty()) plan.syntaxes = parse_syntaxes(request.embed);
+  if (!plan.syntaxes.empty() && plan.invalid_code) {
     throw usage_error(
         "--embed writes valid tokens into files; --invalid variants cannot be "
         "embedded: choose one");
   }
+  if (!plan.out_dir.empty() && plan.syntaxes.empty()) {
+    throw usage_error("--out-dir writes the files of --embed: name a syntax (or all)");
+  }
+  if (!plan.out_dir.empty() && request.format != "text") {
+    throw usage_error("--out-dir writes its own manifest.json: --format does not apply to it");
+  }
   if (request.start > std::numeric_limits<std::uint64_t>::max() - request.count) {
     throw usage_error("--start plus --count overflows");
   }
+  return plan;
+}
 
-  const token_source source = request.random
-                                  ? token_source::random()
-                                  : token_source::deterministic(request.seed, request.label);
-  block_writer writer(out);
-  record_writer<block_writer> records(writer, format);
-  if (format == output_format::csv) writer << "index,type,token,token_id\n";
-  const bool structured = records.structured();
-  const bool plain_tokens = !invalid_code && !embedding;
-  std::array<char, max_token_length> buffer{};
-  std::string text;
-  for (std::uint64_t n = 0; n < request.count; ++n) {
-    const std::uint64_t index = request.start + n;
-    std::size_t length = 0;
-    if (legacy) {
-      length = generate_legacy(source, index, buffer);
-    } else if (legacy_id) {
-      length = generate_legacy_id(source, index, buffer);
-    } else {
-      length = generate(*type, source, index, buffer, request.marked);
-    }
-    if (length == 0) {
-      err << "dtoken generate: the operating system's random generator failed\n";
-      return exit_io;
-    }
-    const std::string_view token(buffer.data(), length);
+// Token `index` of the plan into `buffer`; its length, 0 when the CSPRNG failed.
+std::size_t make_token(const generate_plan& plan, const token_source& source, std::uint64_t index,
+                       std::span<char> buffer) {
+  if (plan.legacy) return generate_legacy(source, index, buffer);
+  if (plan.legacy_id) return generate_legacy_id(source, index, buffer);
+  return generate(*plan.type, source, index, buffer, plan.request.marked);
+}
 
+// Writes the records of one token to standard output: the token, its invalid variant, or a file of
+// each syntax around it.
+class generate_output {
+ public:
+  generate_output(const generate_plan& plan, std::ostream& out)
+      : plan_(plan), writer_(out), records_(writer_, plan.format) {
+    if (plan_.format == output_format::csv) writer_ << "index,type,token,token_id\n";
+  }
+
+  void add(std::string_view token, std::uint64_t index) {
     // The hot path: plain tokens as text, one a line, with no parsing and no JSON.
-    if (plain_tokens && format == output_format::text) {
-      writer << token << "\n";
-      continue;
+    if (!plan_.invalid_code && plan_.syntaxes.empty() && plan_.format == output_format::text) {
+      writer_ << token << "\n";
+      return;
     }
-
-    // What this record carries: the token, a variant of it, or a file around it.
     const parse_result parsed = parse(token, profile::strict);
-    boost::json::object record;
-    if (structured) {
-      record["index"] = index;
-      record["type"] = request.type_name;
-    }
-    if (invalid_code) {
-      const auto variant = legacy ? make_invalid_legacy(token, *invalid_code)
-                                  : make_invalid(token, rules, *invalid_code);
-      if (!variant) {
-        throw usage_error(std::string(to_string(*invalid_code)) + " cannot occur under profile " +
-                          std::string(to_string(rules)) + " for type " + request.type_name);
-      }
-      text = variant->candidate;
-      if (structured) {
-        record["candidate"] = variant->candidate;
-        record["profile"] = legacy ? "legacy" : to_string(rules);
-        record["error"] = to_string(variant->expected.error);
-        record["position"] = variant->expected.position;
-        record["description"] = variant->description;
-      }
-    } else if (embedding) {
-      embedded_sample sample = embed(token, *embedding);
-      if (structured) {
-        record["syntax"] = to_string(*embedding);
-        record["offset"] = sample.offset;
-        record["length"] = sample.length;
-        record["token"] = token;
-        record["text"] = sample.text;
-      }
-      text = std::move(sample.text);
+    if (plan_.invalid_code) {
+      add_variant(token, index, parsed);
+    } else if (!plan_.syntaxes.empty()) {
+      for (const syntax kind : plan_.syntaxes) add_embedded(token, index, parsed, kind);
     } else {
-      text = token;
-      if (structured) {
+      boost::json::object record = head(index);
+      if (records_.structured()) {
         record["token"] = token;
         if (parsed.ok()) {
           record["token_id"] = parsed.value.token_id();
-          if (type->has_client_id_form) record["client_id"] = parsed.value.token_id();
+          if (plan_.type->has_client_id_form) record["client_id"] = parsed.value.token_id();
         }
       }
-    }
-
-    if (format == output_format::text) {
-      writer << text;
-      if (!text.ends_with('\n')) writer << "\n";
-    } else if (format == output_format::env) {
-      writer << env_name(request.type_name, index) << "=" << env_value(text) << "\n";
-    } else if (format == output_format::csv) {
-      writer << std::to_string(index) << "," << request.type_name << "," << csv_field(text) << ","
-             << (parsed.ok() ? parsed.value.token_id() : std::string_view()) << "\n";
-    } else {
-      records.add(record);
+      emit(token, index, parsed, record);
     }
   }
-  records.finish();
-  writer.flush();
-  if (writer.failed()) {
+
+  // Ends the output; false when it could not be written.
+  bool finish() {
+    records_.finish();
+    writer_.flush();
+    return !writer_.failed();
+  }
+
+ private:
+  boost::json::object head(std::uint64_t index) const {
+    if (!records_.structured()) return {};
+    return {{"index", index}, {"type", plan_.request.type_name}};
+  }
+
+  void add_variant(std::string_view token, std::uint64_t index, const parse_result& parsed) {
+    const auto variant = plan_.legacy ? make_invalid_legacy(token, *plan_.invalid_code)
+                                      : make_invalid(token, plan_.rules, *plan_.invalid_code);
+    if (!variant) {
+      throw usage_error(std::string(to_string(*plan_.invalid_code)) +
+                        " cannot occur under profile " + std::string(to_string(plan_.rules)) +
+                        " for type " + plan_.request.type_name);
+    }
+    boost::json::object record = head(index);
+    if (records_.structured()) {
+      record["candidate"] = variant->candidate;
+      record["profile"] = plan_.legacy ? "legacy" : to_string(plan_.rules);
+      record["error"] = to_string(variant->expected.error);
+      record["position"] = variant->expected.position;
+      record["description"] = variant->description;
+    }
+    emit(variant->candidate, index, parsed, record);
+  }
+
+  void add_embedded(std::string_view token, std::uint64_t index, const parse_result& parsed,
+                    syntax kind) {
+    const embedded_sample sample = embed(token, kind);
+    boost::json::object record = head(index);
+    if (records_.structured()) {
+      record["syntax"] = to_string(kind);
+      record["offset"] = sample.offset;
+      record["length"] = sample.length;
+      record["token"] = token;
+      record["text"] = sample.text;
+    }
+    emit(sample.text, index, parsed, record);
+  }
+
+  void emit(std::string_view text, std::uint64_t index, const parse_result& parsed,
+            const boost::json::object& record) {
+    if (plan_.format == output_format::text) {
+      writer_ << text;
+      if (!text.ends_with('\n')) writer_ << "\n";
+    } else if (plan_.format == output_format::env) {
+      writer_ << env_name(plan_.request.type_name, index) << "=" << env_value(text) << "\n";
+    } else if (plan_.format == output_format::csv) {
+      writer_ << std::to_string(index) << "," << plan_.request.type_name << "," << csv_field(text)
+              << "," << (parsed.ok() ? parsed.value.token_id() : std::string_view()) << "\n";
+    } else {
+      records_.add(record);
+    }
+  }
+
+  const generate_plan& plan_;
+  block_writer writer_;
+  record_writer<block_writer> records_;
+};
+
+}  // namespace
+
+int run_generate(const arguments& args, std::ostream& out, std::ostream& err) {
+  const std::optional<generate_plan> plan = plan_generate(args, out);
+  if (!plan) return out ? exit_ok : exit_io;
+  const generate_request& request = plan->request;
+  const token_source source = request.random
+                                  ? token_source::random()
+                                  : token_source::deterministic(request.seed, request.label);
+  std::optional<fixture_tree> tree;
+  std::optional<generate_output> output;
+  try {
+    if (plan->out_dir.empty()) {
+      output.emplace(*plan, out);
+    } else {
+      tree.emplace(plan->out_dir, plan->syntaxes);
+    }
+    std::array<char, max_token_length> buffer{};
+    for (std::uint64_t n = 0; n < request.count; ++n) {
+      const std::uint64_t index = request.start + n;
+      const std::size_t length = make_token(*plan, source, index, buffer);
+      if (length == 0) {
+        err << "dtoken generate: the operating system's random generator failed\n";
+        return exit_io;
+      }
+      const std::string_view token(buffer.data(), length);
+      if (tree) {
+        tree->add(token, request.type_name, index);
+      } else {
+        output->add(token, index);
+      }
+    }
+    if (tree) {
+      const std::size_t files = tree->finish();
+      out << "wrote " << files << " fixture files and manifest.json to " << plan->out_dir << "\n";
+      return out ? exit_ok : exit_io;
+    }
+  } catch (const usage_error&) {
+    throw;
+  } catch (const std::runtime_error& error) {
+    err << "dtoken generate: " << error.what() << '\n';
+    return exit_io;
+  }
+  if (!output->finish()) {
     err << "dtoken generate: cannot write the output\n";
     return exit_io;
   }

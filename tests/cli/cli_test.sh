@@ -206,7 +206,36 @@ run generate-random-label 2 "$dtoken" generate --random --label fixtures
 run generate-embed-invalid 2 "$dtoken" generate --embed dotenv --invalid bad_prefix
 expect generate-embed-invalid "$err" "choose one"
 run generate-bad-syntax 2 "$dtoken" generate --embed bogus
-expect generate-bad-syntax "$err" "(choose dotenv, "
+expect generate-bad-syntax "$err" "(choose all, or dotenv, "
+# --embed with a list or all, and --out-dir: a fixture tree whose manifest is exactly what a scan
+# of the tree finds (path, offset, length, token ID), with no whole token in the manifest.
+run generate-embed-list 0 "$dtoken" generate --embed dotenv,yaml --count 2 --format jsonl
+expect generate-embed-list "$(grep -c '"syntax":"yaml"' <<<"$out")" "2"
+expect generate-embed-list-dotenv "$(grep -c '"syntax":"dotenv"' <<<"$out")" "2"
+fixtures_dir=$(mktemp -d)  # (apart from $work, which later scans cover)
+run generate-out-dir 0 "$dtoken" generate --type dt0g02 --embed all --count 2 --out-dir "$fixtures_dir"
+expect generate-out-dir "$out" "wrote 34 fixture files and manifest.json to $fixtures_dir"
+run generate-out-dir-scan 1 "$dtoken" scan --format jsonl "$fixtures_dir"
+cp "$work/out" "$work/fixtures.jsonl"
+run generate-out-dir-manifest 0 /usr/bin/python3 -c '
+import json, pathlib, sys
+tree = pathlib.Path(sys.argv[1])
+listed = {(str(tree / f["path"]), f["offset"], f["length"], f["token_id"]) for f in json.load(open(tree / "manifest.json"))["files"]}
+found = {(r["path"], r["offset"], r["length"], r["token_id"]) for r in map(json.loads, open(sys.argv[2]))}
+assert len(listed) == 34 and listed == found, (sorted(listed ^ found)[:4])
+for path, offset, length, token_id in listed:
+    assert pathlib.Path(path).read_bytes()[offset:offset + length].decode().startswith(token_id + "."), path
+print("manifest == scan")' "$fixtures_dir" "$work/fixtures.jsonl"
+expect generate-out-dir-manifest "$out" "manifest == scan"
+rm -rf "$fixtures_dir"
+run generate-out-dir-no-embed 2 "$dtoken" generate --out-dir "$work/tree2"
+expect generate-out-dir-no-embed "$err" "--out-dir writes the files of --embed"
+run generate-out-dir-format 2 "$dtoken" generate --embed json --out-dir "$work/tree2" --format csv
+expect generate-out-dir-format "$err" "--format does not apply"
+run generate-out-dir-unwritable 3 "$dtoken" generate --embed json --out-dir "$work/out/tree"
+expect generate-out-dir-unwritable "$err" "cannot create $work/out/tree"
+run generate-embed-unknown 2 "$dtoken" generate --embed dotenv,ymal
+expect generate-embed-unknown "$err" "unknown syntax 'ymal' (choose all, or dotenv, yaml"
 run generate-list-types 0 "$dtoken" generate --list types
 expect generate-list-types "$out" "dt0g02"
 run generate-list-bad 2 "$dtoken" generate --list colours
