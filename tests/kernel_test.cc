@@ -235,6 +235,31 @@ TEST(kernel_test, newline_counts_agree_with_scalar) {
   }
 }
 
+// find_encoded: the first pair of encoded_pairs, against a plain search of the text; texts made
+// of the pairs' bytes, so that hits, near hits and pairs at block edges are frequent.
+TEST(kernel_test, encoded_pairs_agree_with_a_plain_search) {
+  std::mt19937_64 rng(11);
+  const std::string_view bytes = "HQ0MdD%26Zxk";
+  const auto kernels = wide_kernels();
+  for (int round = 0; round < 20000; ++round) {
+    std::string text(rng() % 300, 'a');
+    for (char& c : text) {
+      if (rng() % 6 == 0) c = bytes[rng() % bytes.size()];
+    }
+    const std::size_t from = text.empty() ? 0 : rng() % text.size();
+    std::size_t expected = text.size();
+    for (std::size_t i = from; i + 2 <= text.size() && expected == text.size(); ++i) {
+      for (const auto& pair : encoded_pairs) {
+        if (text[i] == pair[0] && text[i + 1] == pair[1]) expected = i;
+      }
+    }
+    ASSERT_EQ(scalar_kernel.find_encoded(text.data(), text.size(), from), expected) << text;
+    for (const kernel* k : kernels) {
+      ASSERT_EQ(k->find_encoded(text.data(), text.size(), from), expected) << k->name << ' ' << text;
+    }
+  }
+}
+
 TEST(kernel_test, every_kernel_validates_alike_under_every_profile) {
   std::mt19937_64 rng(7);
   std::vector<const kernel*> kernels = wide_kernels();

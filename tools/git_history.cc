@@ -94,7 +94,7 @@ void read_log(const std::string& repository, const std::vector<std::string>& rev
 // The scan of one blob's bytes, with the allow and fixture policies.
 void scan_blob(std::string_view text, const scan_options& options, token_arena& tokens,
                blob_tokens& out, history_result& result) {
-  scan(text, options.rules, [&](const finding& found) {
+  const auto keep = [&](const finding& found) {
     if (options.allowed_ids.contains(found.token_id())) return;
     const auto at = static_cast<std::size_t>(found.offset);
     if (has_allow_marker(line_around(text, at, found.length, true, true).part)) return;
@@ -105,7 +105,10 @@ void scan_blob(std::string_view text, const scan_options& options, token_arena& 
     out.findings.push_back(kept);
     out.hashes.push_back(std::hash<std::string_view>{}(found.token));
     out.fixture.push_back(*is_fixture ? 1 : 0);
-  });
+  };
+  scan(text, options.rules, keep);
+  // (encoded tokens after the plain ones: a blob's findings need no order of offsets)
+  if (options.decode) scan_encoded_part(text, 0, text.size(), options.rules, keep);
 }
 
 // A temporary file that holds `text`, removed with this object.

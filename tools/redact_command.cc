@@ -33,6 +33,8 @@ constexpr const char* usage =
     "masks the whole token; digest keeps the token ID and replaces the secret with sha256: and\n"
     "16 hex digits of the token's SHA-256, the same for the same token in every log. Nothing\n"
     "else changes; with mask_secret and mask_token the output is as long as the input.\n"
+    "A token written in base64 or percent-encoding (as dtoken scan finds it) is masked with its\n"
+    "whole encoded run, byte for byte with '*', in every mode; --no-decode leaves such runs.\n"
     "--line-buffered writes each line as soon as it is read (for tail -f app.log | dtoken "
     "redact);\n"
     "on a terminal it is the default.\n"
@@ -50,9 +52,18 @@ struct stream_sink {
   }
 };
 
-// Redacts `in` to `out` in 1 MiB chunks (constant memory), or line by line.
+// Feeds `segment` (whole lines, or a cut of a line over 1 MiB) to the redactor, its encoded runs
+// masked first when `decode`.
+void redact_segment(redactor& filter, std::string& segment, profile rules, bool decode,
+                    stream_sink& sink) {
+  if (decode) mask_encoded(segment, rules);
+  filter.feed(segment, &stream_sink::write, &sink);
+}
+
+// Redacts `in` to `out` in whole lines read 1 MiB at a time (constant memory: a line longer than
+// 1 MiB is cut, and an encoded run across the cut is not masked), or line by line.
 bool redact_stream(std::istream& in, std::ostream& out, profile rules, redact_mode mode,
-                   bool line_buffered) {
+                   bool line_buffered, bool decode) {
   redactor filter(rules, mode);
   stream_sink sink{&out};
   if (line_buffered) {
@@ -60,19 +71,31 @@ bool redact_stream(std::istream& in, std::ostream& out, profile rules, redact_mo
     std::string line;
     while (std::getline(in, line)) {
       if (!in.eof()) line += '\n';
-      filter.feed(line, &stream_sink::write, &sink);
+      redact_segment(filter, line, rules, decode, sink);
       filter.finish(&stream_sink::write, &sink);
       out.flush();
     }
     return !in.bad() && static_cast<bool>(out);
   }
-  std::vector<char> buffer(1 << 20);
+  constexpr std::size_t block = 1 << 20;
+  std::string pending;  // read, not yet redacted: a partial last line
+  std::string lines;
   while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const auto got = static_cast<std::size_t>(in.gcount());
-    if (got == 0) break;
-    filter.feed(std::string_view(buffer.data(), got), &stream_sink::write, &sink);
+    const std::size_t kept = pending.size();
+    pending.resize(kept + block);
+    in.read(pending.data() + kept, static_cast<std::streamsize>(block));
+    pending.resize(kept + static_cast<std::size_t>(in.gcount()));
+    const std::size_t last_newline = pending.rfind('\n');
+    // Whole lines go now; a partial line waits for its end, unless it has grown past a block.
+    const std::size_t cut = last_newline != std::string::npos ? last_newline + 1
+                            : pending.size() > block          ? pending.size()
+                                                              : 0;
+    if (cut == 0) continue;
+    lines.assign(pending, 0, cut);
+    pending.erase(0, cut);
+    redact_segment(filter, lines, rules, decode, sink);
   }
+  redact_segment(filter, pending, rules, decode, sink);
   filter.finish(&stream_sink::write, &sink);
   out.flush();
   return !in.bad() && static_cast<bool>(out);
@@ -80,7 +103,7 @@ bool redact_stream(std::istream& in, std::ostream& out, profile rules, redact_mo
 
 // Rewrites `path` atomically: redact into a temporary file in the same directory (same file
 // system, so rename is atomic), fsync it, give it the original's permissions, rename it over.
-std::string redact_in_place(const std::string& path, profile rules, redact_mode mode) {
+std::string redact_in_place(const std::string& path, profile rules, redact_mode mode, bool decode) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::strerror(errno);
   struct stat info {};
@@ -95,7 +118,7 @@ std::string redact_in_place(const std::string& path, profile rules, redact_mode 
   bool ok = false;
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    ok = out && redact_stream(in, out, rules, mode, false);
+    ok = out && redact_stream(in, out, rules, mode, false, decode);
     out.close();
     ok = ok && static_cast<bool>(out);
   }
@@ -116,6 +139,7 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
   std::string mode_name = "mask_secret";
   bool line_buffered = false;
   bool in_place = false;
+  bool no_decode = false;
   std::vector<std::string> files;
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
@@ -124,7 +148,9 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
       "mode,m", po::value(&mode_name)->default_value(mode_name),
       "mask_secret, mask_token or digest")("line-buffered", po::bool_switch(&line_buffered),
                                            "write each line as soon as it is read")(
-      "in-place,i", po::bool_switch(&in_place), "rewrite each FILE atomically");
+      "in-place,i", po::bool_switch(&in_place), "rewrite each FILE atomically")(
+      "no-decode", po::bool_switch(&no_decode),
+      "do not mask tokens inside base64 or percent-encoding");
   if (!parse_arguments(args, described, &files, usage, out)) return exit_ok;
   const profile rules = parse_profile(profile_name);
   const auto mode = redact_mode_from_string(mode_name);
@@ -136,7 +162,7 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
   if (&out == &std::cout && ::isatty(STDOUT_FILENO) == 1) line_buffered = true;
 
   if (files.empty()) {
-    if (!redact_stream(in, out, rules, *mode, line_buffered)) {
+    if (!redact_stream(in, out, rules, *mode, line_buffered, !no_decode)) {
       err << "dtoken redact: cannot read standard input or write the output\n";
       return exit_io;
     }
@@ -145,14 +171,15 @@ int run_redact(const arguments& args, std::istream& in, std::ostream& out, std::
   int status = exit_ok;
   for (const std::string& path : files) {
     if (in_place) {
-      if (const std::string problem = redact_in_place(path, rules, *mode); !problem.empty()) {
+      if (const std::string problem = redact_in_place(path, rules, *mode, !no_decode);
+          !problem.empty()) {
         err << "dtoken redact: " << path << ": " << problem << '\n';
         status = exit_io;
       }
       continue;
     }
     std::ifstream file(path, std::ios::binary);
-    if (!file || !redact_stream(file, out, rules, *mode, line_buffered)) {
+    if (!file || !redact_stream(file, out, rules, *mode, line_buffered, !no_decode)) {
       err << "dtoken redact: " << path << ": " << (file ? "read error" : std::strerror(errno))
           << '\n';
       status = exit_io;

@@ -70,6 +70,10 @@ constexpr const char* usage =
     "summary line ends the scan. Settings may come from .dtoken.toml at the scan root (the\n"
     "repository's root, or the scanned directory): profile, exclude, allow, fixtures, baseline\n"
     "and max-size; the command line wins, and --exclude and --allow add to the file's.\n"
+    "Tokens written in base64 (standard or URL-safe, at any alignment: a Kubernetes Secret's\n"
+    "data, .dockerconfigjson, HTTP Basic credentials) or percent-encoding are found too, in files\n"
+    "and history (not in streams), each marked with its encoding; its offset and length are\n"
+    "those of the whole encoded run. --no-decode finds plain tokens only.\n"
     "\n"
     "Exit codes: 0 nothing found (or a baseline written), 1 tokens found (--exit-code changes\n"
     "it), 2 usage error or an incomplete scan (a path could not be read: each gets a warning on\n"
@@ -259,6 +263,7 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
   std::string config_path;
   std::string log_opts;
   bool no_config = false;
+  bool no_decode = false;
   po::options_description described("Options");
   described.add_options()("help,h", "show this help and exit")(
       "profile,p", po::value(&given.profile),
@@ -290,6 +295,8 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
       "no-ignore", po::bool_switch(&settings.no_ignore), "scan what .gitignore ignores too")(
       "binary", po::bool_switch(&settings.options.binary),
       "scan the files of directories that look binary too")(
+      "no-decode", po::bool_switch(&no_decode),
+      "do not look for tokens inside base64 or percent-encoding")(
       "max-size", po::value(&given.max_size),
       "skip larger files: bytes, or with K, M, G or T (10M); 0, the default: no limit")(
       "exit-code", po::value(&exit_code_text)->default_value(exit_code_text),
@@ -312,6 +319,7 @@ bool parse_scan_arguments(const arguments& args, std::ostream& out, scan_setting
         "incomplete scan and an I/O error");
   }
   settings.threads = parse_number(threads_text, "threads");
+  settings.options.decode = !no_decode;
   settings.progress = parse_progress(progress_name);
   if (settings.git && settings.staged) throw usage_error("--git and --staged exclude each other");
   if (!log_opts.empty() && !settings.git) throw usage_error("--log-opts needs --git");

@@ -14,7 +14,27 @@
 namespace dtoken::cli {
 
 constexpr std::uint64_t map_threshold = 4 << 20;  // files this large are mapped
-constexpr std::size_t slice_size = 16 << 20;      // a file is scanned in slices this large
+// A file is scanned in slices this large, which the threads take in turn: small enough that the
+// encoded-token pass finds each slice still in the L2 cache after the plain pass.
+constexpr std::size_t slice_size = 1 << 20;
+
+void file_result::sort_by_offset() {
+  std::vector<std::size_t> order(findings.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    return findings[a].offset < findings[b].offset;
+  });
+  std::vector<finding> sorted_findings;
+  std::vector<std::uint8_t> sorted_fixture;
+  sorted_findings.reserve(order.size());
+  sorted_fixture.reserve(order.size());
+  for (const std::size_t k : order) {
+    sorted_findings.push_back(findings[k]);
+    sorted_fixture.push_back(fixture[k]);
+  }
+  findings = std::move(sorted_findings);
+  fixture = std::move(sorted_fixture);
+}
 
 std::string stream_cut_message(std::uint64_t limit) {
   return "stopped after " + std::to_string(limit) + " bytes (--max-size); the rest was not scanned";
@@ -42,6 +62,11 @@ void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool 
   };
   const auto scan = [&] {
     slice.lines = scan_part(text, begin, end, options.rules, keep);
+    if (options.decode) {
+      const std::size_t plain = slice.found.findings.size();
+      scan_encoded_part(text, begin, end, options.rules, keep);
+      if (slice.found.findings.size() > plain) slice.found.sort_by_offset();
+    }
     slice.done = true;
   };
   if (mapped) {

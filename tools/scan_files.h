@@ -38,6 +38,7 @@ struct scan_options {
   progress_meter* progress = nullptr;
   unsigned part_threads = 1;  // threads that share one large file
   bool fingerprints = false;  // computed: a structured format, or a baseline to read or write
+  bool decode = true;         // also find tokens in base64 and percent-encoding (files and blobs)
   const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
 };
 
@@ -125,6 +126,9 @@ struct file_result {
     findings.push_back(found);
     fixture.push_back(is_fixture ? 1 : 0);
   }
+  // Puts the findings in order of offset (stable): the encoded ones, found in a second pass,
+  // among the plain ones. (Before fingerprints: `prints` is not reordered.)
+  void sort_by_offset();
   // Takes a finding that the allow policies let through, unless it is a fixture to skip.
   void take(const finding& found, const scan_options& options) {
     if (const auto is_fixture = fixture_verdict(found, options, fixtures_skipped)) {

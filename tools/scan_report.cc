@@ -83,6 +83,7 @@ void write_sarif_result(std::string& out, const report_item& item) {
   json.close_object();
   json.key("properties").open_object().key("tokenId").value(found.token_id());
   json.key("bounded").value(found.bounded).key("fixture").value(item.fixture);
+  if (found.encoded != encoding::none) json.key("encoding").value(to_string(found.encoded));
   if (item.commit != nullptr) {
     json.key("commit").value(item.commit->id).key("author").value(item.commit->author);
     json.key("date").value(item.commit->date);
@@ -117,6 +118,7 @@ void write_record(std::string& out, const report_item& item, profile rules, bool
   }
   json.key("token_id").value(found.token_id()).key("bounded").value(found.bounded);
   json.key("fixture").value(item.fixture);
+  if (found.encoded != encoding::none) json.key("encoding").value(to_string(found.encoded));
   json.key("profile").value(to_string(rules)).key("fingerprint").value(item.fingerprint);
   if (readable != path) json.key("path_base64").value(base64(path));  // the exact bytes
   if (show_secret) json.key("token").value(found.token);
@@ -196,6 +198,8 @@ void report_renderer::render(std::string& records, const report_item& item) cons
                                          : "unregistered type");
     records.append(" ").append(show_secret_ ? found.token : found.token_id());
     records.append(show_secret_ ? "" : ".***");
+    if (found.encoded != encoding::none)
+      records.append(" (").append(to_string(found.encoded)).append(")");
     records.append(item.fixture ? " (marked fixture)\n" : "\n");
     return;
   }

@@ -130,4 +130,27 @@ std::string redact(std::string_view text, profile rules, redact_mode mode) {
   return out;
 }
 
+std::size_t mask_encoded(std::span<char> text, profile rules) noexcept {
+  const std::string_view view(text.data(), text.size());
+  std::size_t found = 0;
+  // (masking as findings come: a run masked holds no mark any more, so its other tokens are not
+  // reported again, and nothing needs storing)
+  scan_encoded_part(view, 0, view.size(), rules, [&](const finding& encoded) {
+    auto at = static_cast<std::size_t>(encoded.offset);
+    const std::size_t end = at + encoded.length;
+    // Plain tokens that overlap the run keep their bytes (a token starts at most 95 bytes before).
+    const std::size_t from = at > longest_token_length ? at - longest_token_length : 0;
+    scan_part(view, from, end, rules, [&](const finding& plain) {
+      const auto plain_begin = static_cast<std::size_t>(plain.offset);
+      const std::size_t plain_end = plain_begin + plain.length;
+      if (plain_end <= at) return;
+      for (; at < std::min(plain_begin, end); ++at) text[at] = '*';
+      at = std::max(at, plain_end);
+    });
+    for (; at < end; ++at) text[at] = '*';
+    ++found;
+  });
+  return found;
+}
+
 }  // namespace dtoken

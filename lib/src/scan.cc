@@ -10,22 +10,13 @@
 
 #include "detail/char_class.h"
 #include "detail/kernel.h"
+#include "detail/token_at.h"
 
 namespace dtoken {
 namespace {
 
 constexpr std::size_t longest_token = longest_token_length;
-constexpr std::size_t shortest_token = shortest_token_length;
 constexpr std::size_t candidate_bytes = 8;  // what find_prefix() looks at
-
-// The length of the token the profile accepts at the start of `rest`, or 0.
-std::size_t token_at(std::string_view rest, profile rules) noexcept {
-  if (rules == profile::documented) {
-    return is_valid(rest.substr(0, longest_token), rules) ? longest_token : 0;
-  }
-  if (is_valid(rest.substr(0, shortest_token), rules)) return shortest_token;
-  return is_valid(rest.substr(0, longest_token), rules) ? longest_token : 0;
-}
 
 bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit); }
 
@@ -75,7 +66,7 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
     counted_ = std::max(counted_, base + std::min(start, count_end));
     if (start >= limit || start == searched) break;
     if (!at_end && start + held_back > window.size()) return start;
-    const std::size_t length = token_at(window.substr(start), rules_);
+    const std::size_t length = detail::token_at(window.substr(start), rules_);
     if (length == 0) {
       at = start + 1;
       continue;

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -108,6 +109,14 @@ class redactor {
 /// output without a string of its own, use redactor.
 [[nodiscard]] std::string redact(std::string_view text, profile rules = profile::documented,
                                  redact_mode mode = redact_mode::mask_secret);
+
+/// Masks, in place, every run of `text` that holds a token in base64 or percent-encoding
+/// (scan_encoded_part() under `rules`): each byte of the run becomes '*', so the text keeps its
+/// length, but for the bytes of plain tokens inside or glued to the run, which are left for a
+/// redactor to mask in its mode. Returns how many encoded tokens were found. A run is masked only
+/// when it lies whole in `text`: give it whole lines (a base64 or percent run holds no newline).
+/// Allocates nothing.
+std::size_t mask_encoded(std::span<char> text, profile rules) noexcept;
 
 }  // namespace dtoken
 

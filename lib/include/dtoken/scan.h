@@ -33,17 +33,31 @@
 
 namespace dtoken {
 
+/// How a token is written in the input: as itself, or encoded (scan_encoded_part()).
+enum class encoding : std::uint8_t {
+  none,     ///< the token's own bytes
+  base64,   ///< inside a base64 run (standard or URL-safe alphabet, at any alignment)
+  percent,  ///< percent-encoded (at least one byte as %XX)
+};
+
+/// "none", "base64" or "percent".
+[[nodiscard]] std::string_view to_string(encoding value) noexcept;
+
 /// A token found in the input.
 struct finding {
-  std::uint64_t offset = 0;  ///< Byte offset of the token in the whole input.
-  std::size_t length = 0;    ///< The token's length (80 or 96: token_length()).
+  /// Byte offset of the token in the whole input; for an encoded token, of its encoded run.
+  std::uint64_t offset = 0;
+  /// The token's length (80 or 96: token_length()); for an encoded token, its encoded run's:
+  /// what a redactor masks.
+  std::size_t length = 0;
   std::uint64_t line = 0;    ///< 1-based line of its first byte (lines end with '\n').
   std::uint64_t column = 0;  ///< 1-based byte column of its first byte.
   bool bounded = false;      ///< No [A-Za-z0-9] byte right before or right after it.
-  /// The token's bytes. Valid only during the callback: it may point into the scanner's own
-  /// buffer when the token straddled two chunks.
+  /// The token's bytes (decoded, for an encoded token). Valid only during the callback: it may
+  /// point into the scanner's own buffer when the token straddled two chunks or was decoded.
   std::string_view token;
-  const token_type* type = nullptr;  ///< Registry entry of its prefix, or nullptr.
+  const token_type* type = nullptr;   ///< Registry entry of its prefix, or nullptr.
+  encoding encoded = encoding::none;  ///< How the token is written in the input.
 
   /// The token ID (prefix '.' public part), safe to log; a view into `token`.
   [[nodiscard]] std::string_view token_id() const noexcept {
@@ -139,6 +153,28 @@ part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, 
   return scan_part(text, begin, end, rules,
                    &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
                    detail::context_of(callback));
+}
+
+/// Scans `text`, held whole, for tokens written in base64 or percent-encoding, whose encoding
+/// begins in [begin, end): each is reported once, with `encoded` set, `token` decoded (under
+/// `rules`, as scan() would find it in the decoded bytes) and `offset` and `length` giving its
+/// encoded run in `text`: for base64, the whole run of base64 characters (and its '=' padding)
+/// that holds it, as in a Kubernetes Secret's data, a .dockerconfigjson or an HTTP Basic header;
+/// for percent-encoding, the token's own encoded bytes. `bounded` says whether the decoded token
+/// is bounded in its decoded neighbours. Findings come in the order of their encodings, not of
+/// their runs (several tokens may share one run). Lines and columns are those of the run's first
+/// byte, counted from `begin` as scan_part() counts them (part_numbering::place() corrects them
+/// alike; a base64 run holds no newline). It allocates nothing; the findings of plain tokens
+/// come from scan_part().
+void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                       finding_sink sink, void* context) noexcept;
+
+template <typename Callback>
+void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                       Callback&& callback) noexcept {
+  scan_encoded_part(text, begin, end, rules,
+                    &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
+                    detail::context_of(callback));
 }
 
 /// Numbers the findings of consecutive parts (scan_part()) as a scan of the whole input does:

@@ -21,9 +21,10 @@ std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t f
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
                                prefix_filter filter) noexcept;
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
+std::size_t detect_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept;
 
-constinit const kernel detecting{"detecting", detect_span, detect_documented_span,
-                                 detect_find_prefix, detect_count_newlines};
+constinit const kernel detecting{"detecting",        detect_span,           detect_documented_span,
+                                 detect_find_prefix, detect_count_newlines, detect_find_encoded};
 
 const kernel& activate() noexcept {
   const kernel& chosen = widest_kernel();
@@ -47,6 +48,10 @@ std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t f
 
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept {
   return activate().count_newlines(data, size);
+}
+
+std::size_t detect_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept {
+  return activate().find_encoded(data, size, from);
 }
 
 }  // namespace

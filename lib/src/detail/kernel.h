@@ -51,12 +51,25 @@ struct kernel {
 
   // The number of '\n' bytes in [data, data + size): the scanner's line numbers.
   std::size_t (*count_newlines)(const char* data, std::size_t size) noexcept;
+
+  // The first index i >= from with i + 2 <= size where data[i], data[i + 1] is one of the pairs
+  // of encoded_pairs; size if there is none. The pre-filter of the encoded-token scan (encoded.cc).
+  std::size_t (*find_encoded)(const char* data, std::size_t size, std::size_t from) noexcept;
 };
+
+// The byte pairs an encoded token holds (encoded.cc says where): "HQ" of "ZHQw", "0M" of "R0M"
+// and "dD" of "kdDB" ("dt0" in base64 at its three alignments), "%2" of "%2E" and "%6" of "%64"
+// (percent-encoding).
+inline constexpr char encoded_pairs[5][2] = {
+    {'H', 'Q'}, {'0', 'M'}, {'d', 'D'}, {'%', '2'}, {'%', '6'}};
 
 extern const kernel scalar_kernel;
 
 // The scalar newline count, which the wide kernels use for the bytes after their last full block.
 std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept;
+
+// The scalar find_encoded, which the wide kernels use for the bytes after their last full block.
+std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept;
 
 // nullptr when the CPU (or the compiler) lacks the instruction set.
 const kernel* avx2_kernel() noexcept;

@@ -239,7 +239,36 @@ DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) 
   return count + scalar_count_newlines(data + at, size - at);
 }
 
-const kernel avx2{"avx2", avx2_span, avx2_documented_span, avx2_find_prefix, avx2_count_newlines};
+DTOKEN_AVX2 inline __m256i pair_at(__m256i first, __m256i second, char a, char b) noexcept {
+  return _mm256_and_si256(_mm256_cmpeq_epi8(first, _mm256_set1_epi8(a)),
+                          _mm256_cmpeq_epi8(second, _mm256_set1_epi8(b)));
+}
+
+// The pairs of encoded_pairs at each index of 32: byte i compared with their first bytes, byte
+// i + 1 with their second; one mask of the indices where a pair starts.
+DTOKEN_AVX2 std::size_t avx2_find_encoded(const char* data, std::size_t size,
+                                          std::size_t from) noexcept {
+  std::size_t at = from;
+  for (; at + 33 <= size; at += 32) {
+    const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + at));
+    const __m256i second = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + at + 1));
+    // '%' is the first byte of two pairs: one compare, two second bytes.
+    const __m256i percent =
+        _mm256_and_si256(_mm256_cmpeq_epi8(first, _mm256_set1_epi8('%')),
+                         _mm256_or_si256(_mm256_cmpeq_epi8(second, _mm256_set1_epi8('2')),
+                                         _mm256_cmpeq_epi8(second, _mm256_set1_epi8('6'))));
+    const __m256i any = _mm256_or_si256(
+        _mm256_or_si256(pair_at(first, second, 'H', 'Q'), pair_at(first, second, '0', 'M')),
+        _mm256_or_si256(pair_at(first, second, 'd', 'D'), percent));
+    if (const std::uint32_t hits = bits(any); hits != 0) {
+      return at + static_cast<std::size_t>(std::countr_zero(hits));
+    }
+  }
+  return scalar_find_encoded(data, size, at);
+}
+
+const kernel avx2{"avx2",           avx2_span,           avx2_documented_span,
+                  avx2_find_prefix, avx2_count_newlines, avx2_find_encoded};
 
 }  // namespace
 #endif

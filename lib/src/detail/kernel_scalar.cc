@@ -100,7 +100,18 @@ std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t f
 
 }  // namespace
 
-const kernel scalar_kernel{"scalar", scalar_span, scalar_documented_span, scalar_find_prefix,
-                           scalar_count_newlines};
+std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept {
+  for (std::size_t at = from; at + 2 <= size; ++at) {
+    const char first = data[at];
+    const char second = data[at + 1];
+    for (const auto& pair : encoded_pairs) {
+      if (first == pair[0] && second == pair[1]) return at;
+    }
+  }
+  return size;
+}
+
+const kernel scalar_kernel{"scalar",           scalar_span,           scalar_documented_span,
+                           scalar_find_prefix, scalar_count_newlines, scalar_find_encoded};
 
 }  // namespace dtoken::detail
