@@ -255,7 +255,8 @@ TEST(kernel_test, encoded_pairs_agree_with_a_plain_search) {
     }
     ASSERT_EQ(scalar_kernel.find_encoded(text.data(), text.size(), from), expected) << text;
     for (const kernel* k : kernels) {
-      ASSERT_EQ(k->find_encoded(text.data(), text.size(), from), expected) << k->name << ' ' << text;
+      ASSERT_EQ(k->find_encoded(text.data(), text.size(), from), expected)
+          << k->name << ' ' << text;
     }
   }
 }
