@@ -15,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <algorithm>
 #include <boost/regex.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -33,8 +34,27 @@ namespace {
 constexpr const char* published_regex = R"(dt0[a-zA-Z]{1}[0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})";
 std::size_t corpus_kib = 256 << 10;
 
-// Lines of code and logs, some with "dt0" near misses, and a token every few kilobytes. The tokens
-// are unmarked, as leaked ones are (dtoken scan skips marked fixtures by default).
+// `bytes` in base64 (standard alphabet, padded).
+std::string base64(std::string_view bytes) {
+  constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (std::size_t at = 0; at < bytes.size(); at += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - at);
+    std::uint32_t group = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      group = group << 8 | (k < n ? static_cast<unsigned char>(bytes[at + k]) : 0U);
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= n ? alphabet[group >> (18 - 6 * k) & 63] : '=';
+    }
+  }
+  return out;
+}
+
+// Lines of code and logs, some with "dt0" near misses, base64 data, and a token every few
+// kilobytes (one in ten base64-encoded, as in a Kubernetes Secret). The tokens are unmarked, as
+// leaked ones are (dtoken scan skips marked fixtures by default).
 std::string make_corpus(std::size_t bytes) {
   std::mt19937_64 rng(2026);
   const char* filler[] = {
@@ -47,6 +67,7 @@ std::string make_corpus(std::size_t bytes) {
       "export PATH=/usr/local/bin:$PATH  # see README\n",
       ("{\"timestamp\":1764331200000,\"level\":\"debug\",\"message\":\"cache hit\","
        "\"key\":\"k-88812\"}\n"),
+      "  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUMwekNDQWJ1Z0F3SUJBZ0lVWDBNK2RE\n",
   };
   std::string corpus;
   corpus.reserve(bytes + 4096);
@@ -61,6 +82,7 @@ std::string make_corpus(std::size_t bytes) {
     corpus +=
         dtoken::embed(generated, static_cast<dtoken::syntax>(index % dtoken::syntax_count)).text;
     if (index % 3 == 0) corpus += dtoken::near_misses(generated)[index % 4].candidate + "\n";
+    if (index % 10 == 0) corpus += "  apiToken: " + base64(generated) + "\n";
   }
   corpus.resize(bytes);
   return corpus;

@@ -2,7 +2,11 @@
 // input) report the same findings; so does a whole-buffer scan with each kernel this machine runs
 // (scalar, AVX2, AVX-512) forced in turn; every finding validates under the profile and stands at
 // its offset; and on small inputs the documented scan equals Boost.Regex iteration over the
-// published regex.
+// published regex. Tokens in base64 and percent-encoding (scan_encoded_part): a scan in two
+// parts (cut where the input says) reports what the whole scan does; so does each kernel; each
+// finding validates and its run lies in the input; mask_encoded keeps the length and leaves
+// nothing that a second encoded scan finds.
+#include <algorithm>
 #include <boost/regex.hpp>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +16,7 @@
 #include <vector>
 
 #include "detail/kernel.h"
+#include "dtoken/redact.h"
 #include "dtoken/scan.h"
 #include "support/regex_oracle.h"
 
@@ -31,6 +36,54 @@ struct hit {
   for (const char c : input) std::fprintf(stderr, "0x%02x,", static_cast<unsigned char>(c));
   std::fprintf(stderr, "};\n");
   std::abort();
+}
+
+struct encoded_hit {
+  std::uint64_t offset;
+  std::size_t length;
+  std::string token;
+  dtoken::encoding kind;
+  bool operator==(const encoded_hit&) const = default;
+};
+
+// The encoded findings of [begin, end) of `text`, checked one by one.
+std::vector<encoded_hit> encoded_findings(std::string_view text, std::size_t begin, std::size_t end,
+                                          dtoken::profile rules) {
+  std::vector<encoded_hit> hits;
+  dtoken::scan_encoded_part(text, begin, end, rules, [&](const dtoken::finding& found) {
+    if (found.encoded == dtoken::encoding::none) fail("an encoded finding says none", text);
+    if (found.offset + found.length > text.size()) fail("an encoded run ends past the input", text);
+    if (!dtoken::validate(found.token, rules).ok()) fail("a decoded token does not validate", text);
+    hits.push_back({found.offset, found.length, std::string(found.token), found.encoded});
+  });
+  return hits;
+}
+
+void check_encoded(std::string_view text, dtoken::profile rules, std::size_t cut) {
+  using namespace dtoken;
+  const std::vector<encoded_hit> whole = encoded_findings(text, 0, text.size(), rules);
+  cut = std::min(cut, text.size());
+  std::vector<encoded_hit> parts = encoded_findings(text, 0, cut, rules);
+  for (encoded_hit& hit : encoded_findings(text, cut, text.size(), rules)) parts.push_back(hit);
+  if (parts != whole) fail("encoded findings of two parts differ from the whole scan's", text);
+
+  auto& active = detail::active_kernel_pointer;
+  const detail::kernel& widest = detail::chosen_kernel();
+  for (const detail::kernel* forced :
+       {&detail::scalar_kernel, detail::avx2_kernel(), detail::avx512_kernel()}) {
+    if (forced == nullptr || forced == &widest) continue;
+    active.store(forced, std::memory_order_relaxed);
+    const std::vector<encoded_hit> with_kernel = encoded_findings(text, 0, text.size(), rules);
+    active.store(&widest, std::memory_order_relaxed);
+    if (with_kernel != whole) fail("kernels find different encoded tokens", text);
+  }
+
+  std::string masked(text);
+  mask_encoded(masked, rules);
+  if (masked.size() != text.size()) fail("mask_encoded changed the length", text);
+  if (!encoded_findings(masked, 0, masked.size(), rules).empty()) {
+    fail("an encoded token survived mask_encoded", text);
+  }
 }
 
 }  // namespace
@@ -86,5 +139,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const hit& h : whole) got.push_back(h.offset);
     if (got != expected) fail("the scan differs from Boost.Regex iteration", text);
   }
+  check_encoded(text, rules, chunk * 17);
   return 0;
 }

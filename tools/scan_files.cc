@@ -16,7 +16,7 @@ namespace dtoken::cli {
 constexpr std::uint64_t map_threshold = 4 << 20;  // files this large are mapped
 // A file is scanned in slices this large, which the threads take in turn: small enough that the
 // encoded-token pass finds each slice still in the L2 cache after the plain pass.
-constexpr std::size_t slice_size = 1 << 20;
+constexpr std::size_t slice_size = 256 << 10;
 
 void file_result::sort_by_offset() {
   std::vector<std::size_t> order(findings.size());

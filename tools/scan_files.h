@@ -5,6 +5,7 @@
 #ifndef DTOKEN_TOOLS_SCAN_FILES_H
 #define DTOKEN_TOOLS_SCAN_FILES_H
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -142,6 +143,51 @@ constexpr std::size_t stream_block = 1 << 20;  // bytes of a stream read at a ti
 // The warning for a stream cut at --max-size.
 std::string stream_cut_message(std::uint64_t limit);
 
+// The encoded tokens of a stream, line by line (a base64 or percent run holds no newline): the
+// complete lines each chunk ends, with the partial line before them, go through
+// scan_encoded_part(). A line longer than a stream block is dropped from this search (its
+// encoded runs are not found); plain tokens are the streaming scanner's.
+class stream_decoder {
+ public:
+  // `emit` gets each encoded finding of the lines `chunk` completes (all, `at_end`) that the allow
+  // policies let through, with its offset and line in the whole stream.
+  template <typename Emit>
+  void feed(std::string_view chunk, bool at_end, const scan_options& options, Emit&& emit) {
+    const std::size_t last_newline = chunk.rfind('\n');
+    const std::size_t complete = at_end                                   ? chunk.size()
+                                 : last_newline == std::string_view::npos ? 0
+                                                                          : last_newline + 1;
+    if (complete == 0 && !at_end) {
+      if (partial_.size() + chunk.size() <= stream_block) {
+        partial_.append(chunk);
+      } else {  // too long a line: counted, not searched
+        base_ += partial_.size() + chunk.size();
+        partial_.clear();
+      }
+      return;
+    }
+    segment_.assign(partial_).append(chunk.substr(0, complete));
+    scan_encoded_part(segment_, 0, segment_.size(), options.rules, [&](const finding& found) {
+      if (options.allowed_ids.contains(found.token_id())) return;
+      const auto at = static_cast<std::size_t>(found.offset);
+      if (has_allow_marker(line_around(segment_, at, found.length, true, true).part)) return;
+      finding placed = found;
+      placed.offset += base_;
+      placed.line += line_ - 1;
+      emit(placed);
+    });
+    line_ += static_cast<std::uint64_t>(std::count(segment_.begin(), segment_.end(), '\n'));
+    base_ += segment_.size();
+    partial_.assign(chunk.substr(complete));
+  }
+
+ private:
+  std::string partial_;     // the last line, not yet complete
+  std::string segment_;     // the lines being searched
+  std::uint64_t base_ = 0;  // stream offset of partial_'s first byte
+  std::uint64_t line_ = 1;  // its line
+};
+
 // A stream (standard input, a pipe, a device), read by `read(buffer, failed)` in chunks of up to
 // 1 MiB through the streaming scanner: constant memory whatever its size. `report` gets each
 // finding once its line (within allow_reach) has been read; --max-size stops the stream there.
@@ -151,6 +197,7 @@ file_result scan_stream(std::string path, Read&& read, const scan_options& optio
   file_result result(std::move(path));
   scanner stream(options.rules);
   stream_allow_filter filter;
+  stream_decoder decoder;
   std::vector<char> buffer(stream_block);
   const auto hold = [&](const finding& found) {
     if (!options.allowed_ids.contains(found.token_id())) filter.hold(found);
@@ -168,11 +215,13 @@ file_result scan_stream(std::string path, Read&& read, const scan_options& optio
     const std::string_view chunk(buffer.data(), got);
     stream.feed(chunk, hold);
     filter.settle(chunk, false, report);
+    if (options.decode) decoder.feed(chunk, false, options, report);
     if (options.progress != nullptr) options.progress->add_bytes(got);
     if (!result.warning.empty()) break;
   }
   stream.finish(hold);
   filter.settle({}, true, report);
+  if (options.decode) decoder.feed({}, true, options, report);
   if (failed && result.warning.empty()) result.warning = "read error";
   result.bytes = total;
   return result;

@@ -239,28 +239,45 @@ DTOKEN_AVX2 std::size_t avx2_count_newlines(const char* data, std::size_t size) 
   return count + scalar_count_newlines(data + at, size - at);
 }
 
-DTOKEN_AVX2 inline __m256i pair_at(__m256i first, __m256i second, char a, char b) noexcept {
-  return _mm256_and_si256(_mm256_cmpeq_epi8(first, _mm256_set1_epi8(a)),
-                          _mm256_cmpeq_epi8(second, _mm256_set1_epi8(b)));
+// The classes of encoded_pairs' bytes, looked up by nibble (as simdjson classifies characters):
+// a byte's class is low[its low nibble] & high[its high nibble]. First bytes: 'H' 1, '0' 2, 'd' 4,
+// '%' 8; second bytes: 'Q' 1, 'M' 2, 'D' 4, '2' and '6' 8. A pair starts where the class of a
+// byte and that of the next share a bit; no other byte has a class (kernel_test checks).
+DTOKEN_AVX2 inline __m256i nibble_class(__m256i v, __m256i low, __m256i high) noexcept {
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
+  const __m256i lo = _mm256_and_si256(v, nibble);
+  const __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble);
+  return _mm256_and_si256(_mm256_shuffle_epi8(low, lo), _mm256_shuffle_epi8(high, hi));
 }
 
-// The pairs of encoded_pairs at each index of 32: byte i compared with their first bytes, byte
-// i + 1 with their second; one mask of the indices where a pair starts.
 DTOKEN_AVX2 std::size_t avx2_find_encoded(const char* data, std::size_t size,
                                           std::size_t from) noexcept {
-  std::size_t at = from;
-  for (; at + 33 <= size; at += 32) {
+  const __m256i first_low = _mm256_setr_epi8(2, 0, 0, 0, 4, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,  //
+                                             2, 0, 0, 0, 4, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i first_high = _mm256_setr_epi8(0, 0, 8, 2, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                              0, 0, 8, 2, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i second_low = _mm256_setr_epi8(0, 1, 8, 0, 4, 0, 8, 0, 0, 0, 0, 0, 0, 2, 0, 0,  //
+                                              0, 1, 8, 0, 4, 0, 8, 0, 0, 0, 0, 0, 0, 2, 0, 0);
+  const __m256i second_high = _mm256_setr_epi8(0, 0, 0, 8, 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                               0, 0, 0, 8, 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const auto pairs_at = [&](std::size_t at) DTOKEN_AVX2 {
     const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + at));
     const __m256i second = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(data + at + 1));
-    // '%' is the first byte of two pairs: one compare, two second bytes.
-    const __m256i percent =
-        _mm256_and_si256(_mm256_cmpeq_epi8(first, _mm256_set1_epi8('%')),
-                         _mm256_or_si256(_mm256_cmpeq_epi8(second, _mm256_set1_epi8('2')),
-                                         _mm256_cmpeq_epi8(second, _mm256_set1_epi8('6'))));
-    const __m256i any = _mm256_or_si256(
-        _mm256_or_si256(pair_at(first, second, 'H', 'Q'), pair_at(first, second, '0', 'M')),
-        _mm256_or_si256(pair_at(first, second, 'd', 'D'), percent));
-    if (const std::uint32_t hits = bits(any); hits != 0) {
+    return _mm256_and_si256(nibble_class(first, first_low, first_high),
+                            nibble_class(second, second_low, second_high));
+  };
+  std::size_t at = from;
+  // 64 bytes a round, one branch: pairs are rare.
+  for (; at + 65 <= size; at += 64) {
+    const __m256i head = pairs_at(at);
+    const __m256i tail = pairs_at(at + 32);
+    const __m256i any = _mm256_or_si256(head, tail);
+    if (_mm256_testz_si256(any, any) == 0) break;
+  }
+  for (; at + 33 <= size; at += 32) {
+    const __m256i both = pairs_at(at);
+    if (_mm256_testz_si256(both, both) == 0) {
+      const std::uint32_t hits = ~bits(_mm256_cmpeq_epi8(both, _mm256_setzero_si256()));
       return at + static_cast<std::size_t>(std::countr_zero(hits));
     }
   }

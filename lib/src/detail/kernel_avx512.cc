@@ -1,5 +1,6 @@
 // AVX-512 kernel: 64 bytes per compare, with masked loads so that short inputs need no copy
 // (masked-off bytes are never read, so they cannot fault).
+#include <array>
 #include <bit>
 #include <cstdint>
 
@@ -250,21 +251,44 @@ DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t si
                      std::popcount(_mm512_cmpeq_epi8_mask(tail, newline) & first_bytes(size - at)));
 }
 
-DTOKEN_AVX512 inline __mmask64 is(__m512i v, char c) noexcept {
-  return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c));
+// The nibble classes of avx2_find_encoded (kernel_avx2.cc), 64 bytes at a time.
+DTOKEN_AVX512 inline __m512i nibble_class(__m512i v, __m512i low, __m512i high) noexcept {
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  const __m512i lo = _mm512_and_si512(v, nibble);
+  const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble);
+  return _mm512_and_si512(_mm512_shuffle_epi8(low, lo), _mm512_shuffle_epi8(high, hi));
 }
 
-// The pairs of encoded_pairs at each index of 64 (as avx2_find_encoded does it, in masks).
+// A 16-entry nibble table of avx2_find_encoded's (kernel_avx2.cc), in each 128-bit lane.
+struct nibble_table {
+  alignas(64) std::array<char, 64> bytes{};
+  explicit constexpr nibble_table(const std::array<char, 16>& entries) {
+    for (std::size_t at = 0; at < 64; ++at) bytes[at] = entries[at % 16];
+  }
+};
+constexpr nibble_table first_low({2, 0, 0, 0, 4, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0});
+constexpr nibble_table first_high({0, 0, 8, 2, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+constexpr nibble_table second_low({0, 1, 8, 0, 4, 0, 8, 0, 0, 0, 0, 0, 0, 2, 0, 0});
+constexpr nibble_table second_high({0, 0, 0, 8, 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+
+DTOKEN_AVX512 inline __m512i load_table(const nibble_table& table) noexcept {
+  return _mm512_load_si512(table.bytes.data());
+}
+
 DTOKEN_AVX512 std::size_t avx512_find_encoded(const char* data, std::size_t size,
                                               std::size_t from) noexcept {
+  const __m512i low1 = load_table(first_low);
+  const __m512i high1 = load_table(first_high);
+  const __m512i low2 = load_table(second_low);
+  const __m512i high2 = load_table(second_high);
   std::size_t at = from;
   for (; at + 65 <= size; at += 64) {
-    const __m512i first = _mm512_loadu_si512(data + at);
-    const __m512i second = _mm512_loadu_si512(data + at + 1);
-    const __mmask64 hits = (is(first, 'H') & is(second, 'Q')) | (is(first, '0') & is(second, 'M')) |
-                           (is(first, 'd') & is(second, 'D')) |
-                           (is(first, '%') & (is(second, '2') | is(second, '6')));
-    if (hits != 0) return at + static_cast<std::size_t>(std::countr_zero(hits));
+    const __m512i both =
+        _mm512_and_si512(nibble_class(_mm512_loadu_si512(data + at), low1, high1),
+                         nibble_class(_mm512_loadu_si512(data + at + 1), low2, high2));
+    if (const __mmask64 hits = _mm512_test_epi8_mask(both, both); hits != 0) {
+      return at + static_cast<std::size_t>(std::countr_zero(hits));
+    }
   }
   return scalar_find_encoded(data, size, at);
 }
