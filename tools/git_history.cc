@@ -149,10 +149,9 @@ void read_blob_batch(const std::string& repository, std::span<const std::string>
   std::string listing;
   for (const std::string& id : ids) listing.append(id).append("\n");
   const temporary_file list(listing);
-  git_process batch(repository, {"cat-file", "--batch"}, list.path());
+  git_process batch(repository, {"cat-file", "--batch", "--buffer"}, list.path());
   history_result& counts = out.counts;
   std::string header;
-  std::string bytes;
   while (batch.read_until('\n', header)) {
     // "<id> blob <size>", or "<id> missing"
     std::istringstream fields(header);
@@ -166,13 +165,14 @@ void read_blob_batch(const std::string& repository, std::span<const std::string>
       batch.skip(static_cast<std::size_t>(size) + 1);
       continue;
     }
-    bytes.clear();
-    batch.read_exact(static_cast<std::size_t>(size), bytes);
+    const std::optional<std::string_view> read = batch.read_exact(static_cast<std::size_t>(size));
+    if (!read) break;  // (git's own message comes from finish())
+    const std::string_view bytes = *read;
     batch.skip(1);  // the newline after the contents
     ++counts.blobs;
     counts.bytes += size;
     if (options.progress != nullptr) options.progress->add_bytes(size);
-    const std::string_view head = std::string_view(bytes).substr(0, 8000);
+    const std::string_view head = bytes.substr(0, 8000);
     if (!options.binary && head.find('\0') != std::string_view::npos) continue;
     blob_tokens found;
     scan_blob(bytes, options, counts.tokens, found, counts);

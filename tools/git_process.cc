@@ -14,6 +14,8 @@ extern char** environ;
 
 namespace dtoken::cli {
 
+constexpr int pipe_size = 1 << 20;
+
 git_process::git_process(const std::string& repository, const std::vector<std::string>& args,
                          const std::string& input_file) {
   std::array<int, 2> pipe_ends{};
@@ -24,6 +26,9 @@ git_process::git_process(const std::string& repository, const std::vector<std::s
   }
   errors_ = ::dup(::fileno(errors));
   std::fclose(errors);
+  // A larger pipe (1 MiB, Linux's default limit for an unprivileged process; silently left at
+  // 64 KiB where it is lower): git writes blobs in fewer turns, with fewer context switches.
+  ::fcntl(pipe_ends[0], F_SETPIPE_SZ, pipe_size);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input_file.c_str(), O_RDONLY, 0);
@@ -82,14 +87,24 @@ bool git_process::read_until(char delimiter, std::string& out) {
   return !out.empty();
 }
 
-bool git_process::read_exact(std::size_t count, std::string& out) {
-  while (count > 0 && fill()) {
-    const std::size_t take = std::min(count, end_ - begin_);
-    out.append(buffer_.data() + begin_, take);
-    begin_ += take;
-    count -= take;
+std::optional<std::string_view> git_process::read_exact(std::size_t count) {
+  if (count == 0) return std::string_view();
+  if (count > block_capacity_) {
+    block_capacity_ = std::max(count, 2 * block_capacity_);
+    block_.reset(new char[block_capacity_]);  // (not value-initialised: nothing is zeroed)
   }
-  return count == 0;
+  // What is buffered first; the rest straight from the pipe (a blob is copied once, in reads as
+  // large as the pipe gives).
+  const std::size_t buffered = std::min(count, end_ - begin_);
+  std::memcpy(block_.get(), buffer_.data() + begin_, buffered);
+  begin_ += buffered;
+  for (std::size_t at = buffered; at < count;) {
+    const ssize_t got = ::read(output_, block_.get() + at, count - at);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return std::nullopt;
+    at += static_cast<std::size_t>(got);
+  }
+  return std::string_view(block_.get(), count);
 }
 
 bool git_process::skip(std::size_t count) {

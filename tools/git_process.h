@@ -9,7 +9,10 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dtoken::cli {
@@ -25,8 +28,9 @@ class git_process {
 
   // The next bytes up to `delimiter` (not included) into `out`; false at the end of the output.
   bool read_until(char delimiter, std::string& out);
-  // Exactly `count` bytes appended to `out` (fewer at the end of the output); false if fewer.
-  bool read_exact(std::size_t count, std::string& out);
+  // Exactly `count` bytes, in a buffer of this object's (filled straight from the pipe, never
+  // zeroed), valid until the next read; nullopt when the output ends first.
+  std::optional<std::string_view> read_exact(std::size_t count);
   // Skips `count` bytes.
   bool skip(std::size_t count);
 
@@ -41,6 +45,8 @@ class git_process {
   pid_t child_ = 0;
   bool finished_ = false;
   std::array<char, 1 << 16> buffer_{};
+  std::unique_ptr<char[]> block_;  // read_exact()'s
+  std::size_t block_capacity_ = 0;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
 };

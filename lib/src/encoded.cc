@@ -155,7 +155,7 @@ class line_counter {
   explicit line_counter(std::string_view text, std::size_t begin) noexcept
       : text_(text), counted_(begin), line_begin_(begin) {}
 
-  // Counts up to `to`, which never goes back.
+  // Counts up to `to`; a `to` below what was counted is ignored.
   void advance(std::size_t to) noexcept {
     if (to <= counted_) return;
     const char* bytes = text_.data() + counted_;
@@ -213,7 +213,7 @@ void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end
     at = detail::active_kernel().find_encoded(text.data(), search_end, at);
     if (at + 2 > search_end) break;
     const anchor mark = anchor_of(text, at);
-    lines.advance(std::max(begin, at >= 6 ? at - 6 : 0));
+    const std::size_t counted_to = std::max(begin, at >= 6 ? at - 6 : 0);  // <= mark.position
     ++at;
     if (mark.kind == encoding::none || mark.position < begin || mark.position >= end) continue;
     decoded_window window;
@@ -237,6 +237,9 @@ void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end
     finding found;
     found.offset = where.begin;
     found.length = where.end - where.begin;
+    // (lines are counted only for findings: pairs are found at the speed of memory, newlines would
+    // not be; `counted_to` grows with `at`, and never passes an anchor still to come)
+    lines.advance(counted_to);
     lines.place(found, mark.position, where.begin);
     found.token = decoded.substr(mark.skip, length);
     found.type = find_token_type(found.token.substr(0, prefix_length));
