@@ -28,29 +28,12 @@
 #include "dtoken/fixtures.h"
 #include "dtoken/generate.h"
 #include "dtoken/scan.h"
+#include "support/base64.h"
 
 namespace {
 
 constexpr const char* published_regex = R"(dt0[a-zA-Z]{1}[0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})";
 std::size_t corpus_kib = 256 << 10;
-
-// `bytes` in base64 (standard alphabet, padded).
-std::string base64(std::string_view bytes) {
-  constexpr std::string_view alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t at = 0; at < bytes.size(); at += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - at);
-    std::uint32_t group = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      group = group << 8 | (k < n ? static_cast<unsigned char>(bytes[at + k]) : 0U);
-    }
-    for (std::size_t k = 0; k < 4; ++k) {
-      out += k <= n ? alphabet[group >> (18 - 6 * k) & 63] : '=';
-    }
-  }
-  return out;
-}
 
 // Lines of code and logs, some with "dt0" near misses, base64 data, and a token every few
 // kilobytes (one in ten base64-encoded, as in a Kubernetes Secret). The tokens are unmarked, as
@@ -82,7 +65,7 @@ std::string make_corpus(std::size_t bytes) {
     corpus +=
         dtoken::embed(generated, static_cast<dtoken::syntax>(index % dtoken::syntax_count)).text;
     if (index % 3 == 0) corpus += dtoken::near_misses(generated)[index % 4].candidate + "\n";
-    if (index % 10 == 0) corpus += "  apiToken: " + base64(generated) + "\n";
+    if (index % 10 == 0) corpus += "  apiToken: " + dtoken::test::base64(generated) + "\n";
   }
   corpus.resize(bytes);
   return corpus;

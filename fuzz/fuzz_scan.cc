@@ -38,6 +38,22 @@ struct hit {
   std::abort();
 }
 
+// Runs `work()` with each kernel this machine has but the widest forced in turn (the scanner
+// reads the active kernel on each search; this target runs on one thread).
+template <typename Work>
+void with_each_other_kernel(Work&& work) {
+  auto& active = dtoken::detail::active_kernel_pointer;
+  const dtoken::detail::kernel& widest = dtoken::detail::chosen_kernel();
+  for (const dtoken::detail::kernel* forced :
+       {&dtoken::detail::scalar_kernel, dtoken::detail::avx2_kernel(),
+        dtoken::detail::avx512_kernel()}) {
+    if (forced == nullptr || forced == &widest) continue;
+    active.store(forced, std::memory_order_relaxed);
+    work();
+    active.store(&widest, std::memory_order_relaxed);
+  }
+}
+
 struct encoded_hit {
   std::uint64_t offset;
   std::size_t length;
@@ -67,16 +83,11 @@ void check_encoded(std::string_view text, dtoken::profile rules, std::size_t cut
   for (encoded_hit& hit : encoded_findings(text, cut, text.size(), rules)) parts.push_back(hit);
   if (parts != whole) fail("encoded findings of two parts differ from the whole scan's", text);
 
-  auto& active = detail::active_kernel_pointer;
-  const detail::kernel& widest = detail::chosen_kernel();
-  for (const detail::kernel* forced :
-       {&detail::scalar_kernel, detail::avx2_kernel(), detail::avx512_kernel()}) {
-    if (forced == nullptr || forced == &widest) continue;
-    active.store(forced, std::memory_order_relaxed);
-    const std::vector<encoded_hit> with_kernel = encoded_findings(text, 0, text.size(), rules);
-    active.store(&widest, std::memory_order_relaxed);
-    if (with_kernel != whole) fail("kernels find different encoded tokens", text);
-  }
+  with_each_other_kernel([&] {
+    if (encoded_findings(text, 0, text.size(), rules) != whole) {
+      fail("kernels find different encoded tokens", text);
+    }
+  });
 
   std::string masked(text);
   mask_encoded(masked, rules);
@@ -113,20 +124,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   stream.finish(collect);
   if (whole != chunked) fail("whole and chunked scans differ", text);
 
-  // The scanner reads the active kernel on each search; this target runs on one thread.
-  auto& active = detail::active_kernel_pointer;
-  const detail::kernel& widest = detail::chosen_kernel();
-  for (const detail::kernel* forced :
-       {&detail::scalar_kernel, detail::avx2_kernel(), detail::avx512_kernel()}) {
-    if (forced == nullptr || forced == &widest) continue;
+  with_each_other_kernel([&] {
     std::vector<hit> with_kernel;
-    active.store(forced, std::memory_order_relaxed);
     scan(text, rules, [&](const finding& found) {
       with_kernel.push_back({found.offset, found.length, found.line, found.column, found.bounded});
     });
-    active.store(&widest, std::memory_order_relaxed);
     if (with_kernel != whole) fail("kernels differ", text);
-  }
+  });
 
   if (rules == profile::documented && text.size() <= 1024) {
     static const boost::regex published{std::string(test::published_regex)};

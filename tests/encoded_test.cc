@@ -11,6 +11,7 @@
 
 #include "dtoken/redact.h"
 #include "dtoken/scan.h"
+#include "support/base64.h"
 #include "support/token_gen.h"
 
 namespace {
@@ -18,23 +19,7 @@ namespace {
 using dtoken::encoding;
 using dtoken::finding;
 using dtoken::profile;
-
-std::string base64(std::string_view bytes, bool url_safe, bool padded) {
-  const std::string_view alphabet =
-      url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-               : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  for (std::size_t at = 0; at < bytes.size(); at += 3) {
-    const std::size_t n = std::min<std::size_t>(3, bytes.size() - at);
-    std::uint32_t group = 0;
-    for (std::size_t k = 0; k < 3; ++k) {
-      group = group << 8 | (k < n ? static_cast<unsigned char>(bytes[at + k]) : 0U);
-    }
-    for (std::size_t k = 0; k <= n; ++k) out += alphabet[group >> (18 - 6 * k) & 63];
-    if (padded) out.append(3 - n, '=');
-  }
-  return out;
-}
+using dtoken::test::base64;
 
 std::string percent(std::string_view token, bool every_byte, bool lower_hex) {
   const char* digits = lower_hex ? "0123456789abcdef" : "0123456789ABCDEF";
