@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <limits>
 
 namespace dtoken::cli {
@@ -145,6 +146,13 @@ std::string base64(std::string_view bytes) {
                                       static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(written));
   return out;
+}
+
+void write_file(const std::string& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 std::string sha256_hex(std::string_view bytes) {

@@ -64,6 +64,10 @@ output_format parse_format(const std::string& name, std::initializer_list<output
 // Lower-case hex of the SHA-256 of `bytes` (OpenSSL's libcrypto).
 std::string sha256_hex(std::string_view bytes);
 
+// Writes `content` to `path` (created or truncated); throws std::runtime_error naming the path
+// when it cannot.
+void write_file(const std::string& path, std::string_view content);
+
 // `bytes` as valid UTF-8, for a JSON document: each byte that is not part of a well-formed UTF-8
 // sequence becomes U+FFFD. A path on Linux is any bytes but '/' and NUL; JSON text must be
 // UTF-8 (hostile_test found raw bytes in --format json output).

@@ -1,9 +1,9 @@
 #include "fixture_tree.h"
 
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
+#include "cli.h"
 #include "dtoken/validate.h"
 #include "dtoken/version.h"
 
@@ -11,13 +11,6 @@ namespace fs = std::filesystem;
 
 namespace dtoken::cli {
 namespace {
-
-void write_file(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
 
 void make_directory(const fs::path& path) {
   std::error_code error;
@@ -79,7 +72,7 @@ void fixture_tree::add(std::string_view token, std::string_view type_name, std::
     const embedded_sample sample = embed(token, kind);
     std::string name = std::string(to_string(kind)) + "/" + std::string(type_name) + "-" +
                        std::to_string(index) + std::string(fixture_extension(kind));
-    write_file(directory_ / name, sample.text);
+    write_file((directory_ / name).string(), sample.text);
     files_.push_back({{"path", std::move(name)},
                       {"syntax", to_string(kind)},
                       {"type", type_name},
@@ -94,7 +87,7 @@ void fixture_tree::add(std::string_view token, std::string_view type_name, std::
 std::size_t fixture_tree::finish() {
   const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
                                      {"files", files_}};
-  write_file(directory_ / "manifest.json", boost::json::serialize(manifest) + "\n");
+  write_file((directory_ / "manifest.json").string(), boost::json::serialize(manifest) + "\n");
   return files_.size();
 }
 

@@ -5,7 +5,6 @@
 #include <array>
 #include <boost/program_options.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -276,13 +275,6 @@ std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
   return {std::move(scanner), std::move(redaction)};
 }
 
-void write_file(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
 }  // namespace
 
 int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
@@ -330,14 +322,17 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
   try {
     fs::create_directories(fs::path(directory) / "schema");
     fs::create_directories(fs::path(directory) / "fuzz" / "seeds");
-    for (const vector_file& file : files) write_file(fs::path(directory) / file.name, file.content);
+    for (const vector_file& file : files) {
+      write_file((fs::path(directory) / file.name).string(), file.content);
+    }
     for (const vector_document& document : vector_documents) {
-      write_file(fs::path(directory) / document.path, document.content);
+      write_file((fs::path(directory) / document.path).string(), document.content);
     }
     for (const fuzz_vector_file& file : fuzz_files) {
-      write_file(fs::path(directory) / file.path, file.content);
+      write_file((fs::path(directory) / file.path).string(), file.content);
     }
-    write_file(fs::path(directory) / "manifest.json", boost::json::serialize(manifest) + "\n");
+    write_file((fs::path(directory) / "manifest.json").string(),
+               boost::json::serialize(manifest) + "\n");
   } catch (const std::exception& error) {
     err << "dtoken vectors: " << error.what() << '\n';
     return exit_io;
