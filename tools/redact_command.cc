@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <vector>
 
 #include "cli.h"
@@ -54,10 +55,10 @@ struct stream_sink {
 
 // Feeds `segment` (whole lines, or a cut of a line over 1 MiB) to the redactor, its encoded runs
 // masked first when `decode`.
-void redact_segment(redactor& filter, std::string& segment, profile rules, bool decode,
+void redact_segment(redactor& filter, std::span<char> segment, profile rules, bool decode,
                     stream_sink& sink) {
   if (decode) mask_encoded(segment, rules);
-  filter.feed(segment, &stream_sink::write, &sink);
+  filter.feed(std::string_view(segment.data(), segment.size()), &stream_sink::write, &sink);
 }
 
 // Redacts `in` to `out` in whole lines read 1 MiB at a time (constant memory: a line longer than
@@ -79,7 +80,6 @@ bool redact_stream(std::istream& in, std::ostream& out, profile rules, redact_mo
   }
   constexpr std::size_t block = 1 << 20;
   std::string pending;  // read, not yet redacted: a partial last line
-  std::string lines;
   while (in) {
     const std::size_t kept = pending.size();
     pending.resize(kept + block);
@@ -91,9 +91,8 @@ bool redact_stream(std::istream& in, std::ostream& out, profile rules, redact_mo
                             : pending.size() > block          ? pending.size()
                                                               : 0;
     if (cut == 0) continue;
-    lines.assign(pending, 0, cut);
+    redact_segment(filter, std::span<char>(pending.data(), cut), rules, decode, sink);
     pending.erase(0, cut);
-    redact_segment(filter, lines, rules, decode, sink);
   }
   redact_segment(filter, pending, rules, decode, sink);
   filter.finish(&stream_sink::write, &sink);

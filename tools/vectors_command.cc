@@ -237,10 +237,6 @@ std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
       const std::string token = token_of(type, seed, 100 + index++);
       const parse_result parsed = parse(token, profile::strict);
       const embedded_sample sample = embed(token, kind);
-      boost::json::array profiles;
-      for (const profile rules : all_profiles) {
-        if (is_valid(token, rules)) profiles.emplace_back(to_string(rules));
-      }
       scanner.add({{"syntax", to_string(kind)},
                    {"type", type.prefix},
                    {"text", sample.text},
@@ -248,7 +244,7 @@ std::pair<vector_file, vector_file> embedded_vectors(std::uint64_t seed) {
                     boost::json::array{boost::json::object{{"offset", sample.offset},
                                                            {"length", sample.length},
                                                            {"token_id", parsed.value.token_id()},
-                                                           {"profiles", profiles}}}}});
+                                                           {"profiles", profiles_of(token)}}}}});
       std::string output = sample.text;
       const std::string hidden = masked(parsed.value);
       output.replace(sample.offset, sample.length, hidden);
