@@ -50,6 +50,29 @@ std::string random_documented_candidate(std::mt19937_64& rng) {
   return text;
 }
 
+// A candidate for the strict and family profiles: a registered prefix (or, once in eight, any
+// "dt0" prefix), a public part of 8 or 24 bytes, a secret in upper case or lower-case hex, mostly
+// well formed, cut anywhere.
+std::string random_shaped_candidate(std::mt19937_64& rng) {
+  const auto& types = token_types();
+  std::string text(types[rng() % types.size()].prefix);
+  if (rng() % 8 == 0) text[3 + rng() % 3] = random_text(rng, 1)[0];
+  const bool lower = rng() % 2 == 0;
+  auto part = [&](std::size_t length) {
+    std::string bytes = random_text(rng, length);
+    for (char& c : bytes) {
+      if (rng() % 16 == 0) continue;  // left as drawn: often a byte of another alphabet
+      const auto n = static_cast<unsigned>(static_cast<unsigned char>(c));
+      c = lower ? "0123456789abcdef"[n % 16] : "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[n % 32];
+    }
+    return bytes;
+  };
+  text.append(".").append(part(rng() % 2 == 0 ? 8 : 24)).append(".").append(part(64));
+  std::uniform_int_distribution<std::size_t> cut(0, text.size() + 4);
+  text.resize(cut(rng), 'Q');
+  return text;
+}
+
 TEST(kernel_test, reports_which_kernels_run_here) {
   std::cout << "kernels on this CPU: scalar";
   for (const kernel* k : wide_kernels()) std::cout << ' ' << k->name;
@@ -69,6 +92,36 @@ TEST(kernel_test, spans_agree_with_scalar) {
       for (const kernel* k : kernels) {
         ASSERT_EQ(k->span(text.data(), size, part), expected)
             << k->name << " on \"" << text << "\" alphabet " << to_string(part);
+      }
+    }
+  }
+}
+
+TEST(kernel_test, classifications_agree_with_the_byte_classes) {
+  constexpr int alphabets = static_cast<int>(alphabet::lower_hex) + 1;
+  std::mt19937_64 rng(20261204);
+  std::vector<const kernel*> kernels = wide_kernels();
+  kernels.push_back(&scalar_kernel);
+  for (int round = 0; round < 100000; ++round) {
+    const std::size_t size = rng() % 120;
+    const std::string text = random_text(rng, size);
+    const alphabet_triple parts{static_cast<alphabet>(rng() % alphabets),
+                                static_cast<alphabet>(rng() % alphabets),
+                                static_cast<alphabet>(rng() % alphabets)};
+    position_bits_triple expected{};
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      for (std::size_t i = 0; i < std::min<std::size_t>(size, longest_token_length); ++i) {
+        if (in_alphabet(parts[k], text[i])) {
+          (i < 64 ? expected[k].low : expected[k].high) |= std::uint64_t{1} << (i % 64);
+        }
+      }
+    }
+    for (const kernel* k : kernels) {
+      position_bits_triple got{};
+      k->classify(text.data(), size, parts, got);
+      for (std::size_t p = 0; p < parts.size(); ++p) {
+        ASSERT_TRUE(got[p].low == expected[p].low && got[p].high == expected[p].high)
+            << k->name << " on \"" << text << "\" alphabet " << to_string(parts[p]);
       }
     }
   }
@@ -265,8 +318,9 @@ TEST(kernel_test, every_kernel_validates_alike_under_every_profile) {
   std::mt19937_64 rng(7);
   std::vector<const kernel*> kernels = wide_kernels();
   kernels.push_back(&scalar_kernel);
-  for (int round = 0; round < 100000; ++round) {
-    const std::string text = random_documented_candidate(rng);
+  for (int round = 0; round < 200000; ++round) {
+    const std::string text =
+        round % 2 == 0 ? random_documented_candidate(rng) : random_shaped_candidate(rng);
     for (std::size_t p = 0; p < profile_count; ++p) {
       const auto rules = static_cast<profile>(p);
       const result expected = validate_generic(text, rules, scalar_kernel);

@@ -20,11 +20,16 @@ std::size_t detect_documented_span(const char* data, std::size_t size) noexcept;
 std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t from,
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
                                prefix_filter filter) noexcept;
+layout_stop detect_layout_span(const char* data, std::size_t size,
+                               const token_layout& layout) noexcept;
+void detect_classify(const char* data, std::size_t size, const alphabet_triple& parts,
+                     position_bits_triple& bits) noexcept;
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
 std::size_t detect_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept;
 
-constinit const kernel detecting{"detecting",        detect_span,           detect_documented_span,
-                                 detect_find_prefix, detect_count_newlines, detect_find_encoded};
+constinit const kernel detecting{"detecting",           detect_span,        detect_documented_span,
+                                 detect_find_prefix,    detect_layout_span, detect_classify,
+                                 detect_count_newlines, detect_find_encoded};
 
 const kernel& activate() noexcept {
   const kernel& chosen = widest_kernel();
@@ -44,6 +49,16 @@ std::size_t detect_find_prefix(const char* data, std::size_t size, std::size_t f
                                std::size_t count_from, std::size_t count_end, newline_tally& lines,
                                prefix_filter filter) noexcept {
   return activate().find_prefix(data, size, from, count_from, count_end, lines, filter);
+}
+
+layout_stop detect_layout_span(const char* data, std::size_t size,
+                               const token_layout& layout) noexcept {
+  return activate().layout_span(data, size, layout);
+}
+
+void detect_classify(const char* data, std::size_t size, const alphabet_triple& parts,
+                     position_bits_triple& bits) noexcept {
+  activate().classify(data, size, parts, bits);
 }
 
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept {

@@ -5,6 +5,7 @@
 #ifndef DTOKEN_DETAIL_KERNEL_H
 #define DTOKEN_DETAIL_KERNEL_H
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <span>
@@ -28,6 +29,44 @@ struct newline_tally {
 // A start too close to `size` for the check is returned, for the scanner to decide.
 enum class prefix_filter : std::uint8_t { none, documented, family };
 
+// Bit i set when byte i of a run of at most 96 bytes (a token's longest) belongs to an alphabet:
+// bytes 0-63 in `low`, 64-95 in `high`.
+struct position_bits {
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+};
+
+// The three alphabets of a shape (public part, secret, the secret's other alphabet), classified
+// in one pass by kernel::classify.
+inline constexpr std::size_t classified_alphabets = 3;
+static_assert(longest_token_length <= 128, "position_bits holds 128 positions");
+using alphabet_triple = std::array<alphabet, classified_alphabets>;
+using position_bits_triple = std::array<position_bits, classified_alphabets>;
+
+// A token layout (a registered type's prefix, public length and alphabets), position by position,
+// as the nibble classes of char_class.h: byte i fits when its class shares a bit with fits[i] (0,
+// nothing fits, from the layout's end on). continues[i] holds the classes of the run that a byte
+// at i would continue: the public part up to its separator, the secret up to its end.
+struct alignas(64) token_layout {
+  std::array<std::uint8_t, 128> fits{};
+  std::array<std::uint8_t, 128> continues{};
+};
+
+// Where a candidate stops fitting a layout, and what stands there, as `kind` bits.
+struct layout_stop {
+  std::size_t span;
+  unsigned kind;
+};
+inline constexpr unsigned stop_at_end = 1;       // the candidate ends there
+inline constexpr unsigned stop_full_stop = 2;    // a '.'
+inline constexpr unsigned stop_continues = 4;    // a byte of the run that ends there
+inline constexpr unsigned stop_upper_alnum = 8;  // a byte of [A-Z0-9]
+inline constexpr unsigned stop_kinds = 16;
+
+// The kind bits of the byte at `span`, from the tables (the scalar and AVX2 kernels).
+[[nodiscard]] layout_stop stop_with_kind(const char* data, std::size_t size, std::size_t span,
+                                         const token_layout& layout) noexcept;
+
 struct kernel {
   std::string_view name;  // "scalar", "avx2", "avx512"
 
@@ -48,6 +87,18 @@ struct kernel {
   std::size_t (*find_prefix)(const char* data, std::size_t size, std::size_t from,
                              std::size_t count_from, std::size_t count_end, newline_tally& lines,
                              prefix_filter filter) noexcept;
+
+  // The number of leading bytes of [data, data + size), at most 96, that fit `layout` position by
+  // position, and the kind of the byte after them: the strict profile's one pass over a candidate
+  // of a registered type.
+  layout_stop (*layout_span)(const char* data, std::size_t size,
+                             const token_layout& layout) noexcept;
+
+  // For each of `parts`, which of the first min(size, 96) bytes of [data, data + size) belong to
+  // it (the bits of the bytes at and after size are clear): the validator's spans of a candidate
+  // from one load of its bytes, instead of one call of span() per part.
+  void (*classify)(const char* data, std::size_t size, const alphabet_triple& parts,
+                   position_bits_triple& bits) noexcept;
 
   // The number of '\n' bytes in [data, data + size): the scanner's line numbers.
   std::size_t (*count_newlines)(const char* data, std::size_t size) noexcept;

@@ -284,8 +284,72 @@ DTOKEN_AVX2 std::size_t avx2_find_encoded(const char* data, std::size_t size,
   return scalar_find_encoded(data, size, at);
 }
 
-const kernel avx2{"avx2",           avx2_span,           avx2_documented_span,
-                  avx2_find_prefix, avx2_count_newlines, avx2_find_encoded};
+// Bit j set where byte j's class shares a bit with `mask` (a helper, not a lambda: a lambda would
+// not inherit the target attribute).
+DTOKEN_AVX2 inline std::uint32_t in_classes(__m256i classes, __m256i mask) noexcept {
+  return ~bits(_mm256_cmpeq_epi8(_mm256_and_si256(classes, mask), _mm256_setzero_si256()));
+}
+
+// Each byte's class by nibbles (char_class.h), tested against its position's classes.
+DTOKEN_AVX2 layout_stop avx2_layout_span(const char* data, std::size_t size,
+                                         const token_layout& layout) noexcept {
+  static_assert(longest_token_length == 96, "a token's bytes are three 32-byte vectors");
+  alignas(32) char padded[longest_token_length] = {};
+  const char* bytes = data;
+  if (size < longest_token_length) {
+    std::memcpy(padded, data, size);
+    bytes = padded;
+  }
+  const __m256i low_table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(low_nibble_classes.data())));
+  const __m256i high_table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(high_nibble_classes.data())));
+  std::uint64_t fits[3];
+  for (std::size_t v = 0; v < std::size(fits); ++v) {
+    const __m256i classes =
+        nibble_class(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32 * v)),
+                     low_table, high_table);
+    fits[v] = in_classes(
+        classes, _mm256_load_si256(reinterpret_cast<const __m256i*>(layout.fits.data() + 32 * v)));
+  }
+  const std::uint64_t low = fits[0] | (fits[1] << 32);
+  std::size_t span = static_cast<std::size_t>(std::countr_one(low));
+  if (span == 64) {
+    span += static_cast<std::size_t>(std::countr_one(static_cast<std::uint32_t>(fits[2])));
+  }
+  return stop_with_kind(data, size, span < size ? span : size, layout);
+}
+
+// Each byte's class by nibbles (char_class.h), then one test per alphabet: no branch on which.
+// Short inputs are copied into a zeroed buffer, as in avx2_span (NUL is in no class).
+DTOKEN_AVX2 void avx2_classify(const char* data, std::size_t size, const alphabet_triple& parts,
+                               position_bits_triple& found) noexcept {
+  static_assert(longest_token_length == 96, "a token's bytes are three 32-byte vectors");
+  alignas(32) char padded[longest_token_length] = {};
+  const char* bytes = data;
+  if (size < longest_token_length) {
+    std::memcpy(padded, data, size);
+    bytes = padded;
+  }
+  const __m256i low_table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(low_nibble_classes.data())));
+  const __m256i high_table = _mm256_broadcastsi128_si256(
+      _mm_loadu_si128(reinterpret_cast<const __m128i*>(high_nibble_classes.data())));
+  __m256i classes[3];
+  for (std::size_t v = 0; v < std::size(classes); ++v) {
+    classes[v] = nibble_class(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32 * v)),
+                              low_table, high_table);
+  }
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const __m256i mask = _mm256_set1_epi8(static_cast<char>(nibble_mask_of(parts[k])));
+    found[k].low =
+        in_classes(classes[0], mask) | (std::uint64_t{in_classes(classes[1], mask)} << 32);
+    found[k].high = in_classes(classes[2], mask);
+  }
+}
+
+const kernel avx2{"avx2",           avx2_span,     avx2_documented_span, avx2_find_prefix,
+                  avx2_layout_span, avx2_classify, avx2_count_newlines,  avx2_find_encoded};
 
 }  // namespace
 #endif

@@ -293,8 +293,78 @@ DTOKEN_AVX512 std::size_t avx512_find_encoded(const char* data, std::size_t size
   return scalar_find_encoded(data, size, at);
 }
 
-const kernel avx512{"avx512",           avx512_span,           avx512_documented_span,
-                    avx512_find_prefix, avx512_count_newlines, avx512_find_encoded};
+constexpr std::array<char, 16> as_chars(const std::array<std::uint8_t, 16>& bytes) noexcept {
+  std::array<char, 16> chars{};
+  for (std::size_t i = 0; i < chars.size(); ++i) chars[i] = static_cast<char>(bytes[i]);
+  return chars;
+}
+constexpr nibble_table low_classes(as_chars(low_nibble_classes));
+constexpr nibble_table high_classes(as_chars(high_nibble_classes));
+
+// Each byte's class by nibbles (char_class.h), tested against its position's classes.
+// (The kinds of the stopping byte come from masks computed beside the span's, so that they add
+// no loads after it: the strict profile's validate() waits on this.)
+DTOKEN_AVX512 layout_stop avx512_layout_span(const char* data, std::size_t size,
+                                             const token_layout& layout) noexcept {
+  // Bytes 0-96: a token and the byte after it. (No branch in this function depends on the
+  // candidate: near misses are of every length and break anywhere. _tzcnt_u64 and _bzhi_u64 are
+  // defined for every input, which std::countr_one's zero check is not.)
+  constexpr std::size_t high_bytes = longest_token_length + 1 - 64;
+  const std::uint64_t present_low = _bzhi_u64(~std::uint64_t{0}, size < 64 ? size : 64);
+  const std::size_t beyond = size > 64 ? size - 64 : 0;
+  const std::uint64_t present_high =
+      _bzhi_u64(~std::uint64_t{0}, beyond < high_bytes ? beyond : high_bytes);
+  const __m512i low_table = load_table(low_classes);
+  const __m512i high_table = load_table(high_classes);
+  const __m512i classes[2] = {
+      nibble_class(_mm512_maskz_loadu_epi8(present_low, data), low_table, high_table),
+      nibble_class(_mm512_maskz_loadu_epi8(present_high, data + 64), low_table, high_table)};
+  std::uint64_t fits[2];
+  std::uint64_t kinds[3][2];  // full stop, continues, upper alnum
+  for (std::size_t v = 0; v < 2; ++v) {
+    fits[v] = _mm512_test_epi8_mask(classes[v], _mm512_load_si512(layout.fits.data() + 64 * v));
+    kinds[0][v] = _mm512_test_epi8_mask(classes[v], _mm512_set1_epi8(static_cast<char>(0x80)));
+    kinds[1][v] =
+        _mm512_test_epi8_mask(classes[v], _mm512_load_si512(layout.continues.data() + 64 * v));
+    kinds[2][v] = _mm512_test_epi8_mask(
+        classes[v], _mm512_set1_epi8(static_cast<char>(nibble_mask_of(alphabet::upper_alnum))));
+  }
+  // (arithmetic, not `?:`, which the compiler turns into branches here)
+  const auto low_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits[0]));
+  const auto high_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits[1]));
+  std::uint64_t span = low_run + (high_run & (0 - (low_run >> 6U)));  // (low_run <= 64)
+  span = span < size ? span : size;
+  const std::uint64_t in_high = 0 - (span >> 6U);  // all ones when span >= 64 (span <= 96)
+  const auto at = [in_high, span](const std::uint64_t(&mask)[2]) {  // (no SIMD: needs no target)
+    return static_cast<unsigned>(((mask[0] ^ ((mask[0] ^ mask[1]) & in_high)) >> (span % 64)) & 1U);
+  };
+  const unsigned kind = (span == size ? stop_at_end : 0U) | (at(kinds[0]) * stop_full_stop) |
+                        (at(kinds[1]) * stop_continues) | (at(kinds[2]) * stop_upper_alnum);
+  return {span, kind};
+}
+
+// Each byte's class by nibbles (char_class.h), then one test per alphabet: no branch on which.
+DTOKEN_AVX512 void avx512_classify(const char* data, std::size_t size, const alphabet_triple& parts,
+                                   position_bits_triple& found) noexcept {
+  const std::uint64_t present_low = first_bytes(size);
+  const std::uint64_t present_high =
+      size <= 64 ? 0 : first_bytes(size - 64) & first_bytes(longest_token_length - 64);
+  const __m512i low_table = load_table(low_classes);
+  const __m512i high_table = load_table(high_classes);
+  const __m512i low =
+      nibble_class(_mm512_maskz_loadu_epi8(present_low, data), low_table, high_table);
+  const __m512i high =
+      nibble_class(_mm512_maskz_loadu_epi8(present_high, data + 64), low_table, high_table);
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const __m512i mask = _mm512_set1_epi8(static_cast<char>(nibble_mask_of(parts[k])));
+    found[k].low = _mm512_test_epi8_mask(low, mask);
+    found[k].high = _mm512_test_epi8_mask(high, mask);
+  }
+}
+
+const kernel avx512{
+    "avx512",           avx512_span,     avx512_documented_span, avx512_find_prefix,
+    avx512_layout_span, avx512_classify, avx512_count_newlines,  avx512_find_encoded};
 
 }  // namespace
 #endif

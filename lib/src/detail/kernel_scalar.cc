@@ -49,7 +49,45 @@ std::size_t scalar_documented_span(const char* data, std::size_t size) noexcept 
   return limit;
 }
 
+std::uint8_t nibble_classes_of(char c) noexcept {
+  const auto byte = static_cast<unsigned char>(c);
+  return low_nibble_classes[byte & 15U] & high_nibble_classes[byte >> 4U];
+}
+
+layout_stop scalar_layout_span(const char* data, std::size_t size,
+                               const token_layout& layout) noexcept {
+  const std::size_t limit = size < longest_token_length ? size : longest_token_length;
+  std::size_t span = 0;
+  while (span < limit && (nibble_classes_of(data[span]) & layout.fits[span]) != 0) ++span;
+  return stop_with_kind(data, size, span, layout);
+}
+
+void scalar_classify(const char* data, std::size_t size, const alphabet_triple& parts,
+                     position_bits_triple& bits) noexcept {
+  const std::size_t limit = size < longest_token_length ? size : longest_token_length;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const std::uint8_t part = bit_of(parts[k]);
+    position_bits found;
+    for (std::size_t i = 0; i < limit; ++i) {
+      const std::uint64_t bit = has_class(data[i], part) ? 1 : 0;
+      (i < 64 ? found.low : found.high) |= bit << (i % 64);
+    }
+    bits[k] = found;
+  }
+}
+
 }  // namespace
+
+layout_stop stop_with_kind(const char* data, std::size_t size, std::size_t span,
+                           const token_layout& layout) noexcept {
+  if (span == size) return {span, stop_at_end};
+  const std::uint8_t classes = nibble_classes_of(data[span]);
+  constexpr std::uint8_t full_stop_class = 0x80;
+  return {span,
+          ((classes & full_stop_class) != 0 ? stop_full_stop : 0U) |
+              ((classes & layout.continues[span]) != 0 ? stop_continues : 0U) |
+              ((classes & nibble_mask_of(alphabet::upper_alnum)) != 0 ? stop_upper_alnum : 0U)};
+}
 
 std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept {
   std::size_t count = 0;
@@ -126,7 +164,8 @@ std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t 
   return size;
 }
 
-const kernel scalar_kernel{"scalar",           scalar_span,           scalar_documented_span,
-                           scalar_find_prefix, scalar_count_newlines, scalar_find_encoded};
+const kernel scalar_kernel{
+    "scalar",           scalar_span,     scalar_documented_span, scalar_find_prefix,
+    scalar_layout_span, scalar_classify, scalar_count_newlines,  scalar_find_encoded};
 
 }  // namespace dtoken::detail

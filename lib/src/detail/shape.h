@@ -29,8 +29,11 @@ inline constexpr shape family_shape{public_length_union, alphabet::alnum, alphab
           type.secret_alphabet};
 }
 
-// Validates everything after a 6-byte prefix that has already been checked.
+// Validates everything after a 6-byte prefix that has already been checked: with one span() call
+// per part (validate_generic), or from one classify() of the candidate's bytes (validate()).
 [[nodiscard]] result validate_after_prefix(std::string_view candidate, const shape& rules,
+                                           const kernel& bytes) noexcept;
+[[nodiscard]] result classify_after_prefix(std::string_view candidate, const shape& rules,
                                            const kernel& bytes) noexcept;
 
 // validate() without the documented profile's fused kernel: every profile through the generic
