@@ -8,6 +8,7 @@
 //   build/gcc/bench/scan_bench --corpus_kib=512    (in the core's L2 cache: the kernels' own
 //                                                   speed, with memory out of the way)
 //   build/gcc/bench/scan_bench --corpus=near_miss  (a near miss on every line: the worst case)
+//   build/gcc/bench/scan_bench --corpus=dense      (a token every 3 KiB: the cost of findings)
 #include <benchmark/benchmark.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
@@ -35,10 +36,12 @@ namespace {
 constexpr const char* published_regex = R"(dt0[a-zA-Z]{1}[0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})";
 std::size_t corpus_kib = 256 << 10;
 
-// Lines of code and logs, some with "dt0" near misses, base64 data, and a token every few
-// kilobytes (one in ten base64-encoded, as in a Kubernetes Secret). The tokens are unmarked, as
-// leaked ones are (dtoken scan skips marked fixtures by default).
-std::string make_corpus(std::size_t bytes) {
+// Lines of code and logs, some with "dt0" near misses, base64 data, and after every
+// `lines_per_token` of them a token (one in ten base64-encoded, as in a Kubernetes Secret). The
+// tokens are unmarked, as leaked ones are (dtoken scan skips marked fixtures by default).
+//   realistic: 800 lines (about 64 KiB) per token: a few thousand in 256 MiB, as issue 14 measures
+//   dense: 40 lines (about 3 KiB) per token, 20 times as many: the cost of each finding
+std::string make_corpus(std::size_t bytes, int lines_per_token) {
   std::mt19937_64 rng(2026);
   const char* filler[] = {
       ("2026-11-28T12:00:00.123Z INFO  [worker-7] GET "
@@ -57,7 +60,7 @@ std::string make_corpus(std::size_t bytes) {
   std::array<char, dtoken::max_token_length> token{};
   const auto& types = dtoken::token_types();
   for (std::uint64_t index = 0; corpus.size() < bytes; ++index) {
-    for (int line = 0; line < 40; ++line) corpus += filler[rng() % std::size(filler)];
+    for (int line = 0; line < lines_per_token; ++line) corpus += filler[rng() % std::size(filler)];
     const auto& type = types[index % types.size()];
     const std::size_t length = dtoken::generate(
         type, dtoken::token_source::deterministic(7, "bench"), index, token, false);
@@ -107,11 +110,21 @@ std::string make_near_miss_corpus(std::size_t bytes) {
   return corpus;
 }
 
-bool near_miss_corpus = false;  // --corpus=near_miss
+enum class corpus_kind { realistic, dense, near_miss };
+corpus_kind chosen_corpus = corpus_kind::realistic;  // --corpus=
 
 const std::string& corpus() {
-  static const std::string text =
-      near_miss_corpus ? make_near_miss_corpus(corpus_kib << 10) : make_corpus(corpus_kib << 10);
+  static const std::string text = [] {
+    switch (chosen_corpus) {
+      case corpus_kind::near_miss:
+        return make_near_miss_corpus(corpus_kib << 10);
+      case corpus_kind::dense:
+        return make_corpus(corpus_kib << 10, 40);
+      case corpus_kind::realistic:
+        break;
+    }
+    return make_corpus(corpus_kib << 10, 800);
+  }();
   return text;
 }
 
@@ -253,12 +266,19 @@ int main(int argc, char** argv) {
     const bool write_flag = std::strncmp(argv[i], "--write_corpus=", 15) == 0;
     const bool kind_flag = std::strncmp(argv[i], "--corpus=", 9) == 0;
     if (!mib_flag && !kib_flag && !write_flag && !kind_flag) continue;
-    if (kind_flag && std::strcmp(argv[i] + 9, "near_miss") != 0 &&
-        std::strcmp(argv[i] + 9, "realistic") != 0) {
-      std::fprintf(stderr, "scan_bench: --corpus takes realistic or near_miss\n");
-      return 2;
+    if (kind_flag) {
+      const std::string_view kind = argv[i] + 9;
+      if (kind == "realistic") {
+        chosen_corpus = corpus_kind::realistic;
+      } else if (kind == "dense") {
+        chosen_corpus = corpus_kind::dense;
+      } else if (kind == "near_miss") {
+        chosen_corpus = corpus_kind::near_miss;
+      } else {
+        std::fprintf(stderr, "scan_bench: --corpus takes realistic, dense or near_miss\n");
+        return 2;
+      }
     }
-    if (kind_flag) near_miss_corpus = std::strcmp(argv[i] + 9, "near_miss") == 0;
     if (mib_flag) corpus_kib = std::strtoull(argv[i] + 13, nullptr, 10) << 10;
     if (kib_flag) corpus_kib = std::strtoull(argv[i] + 13, nullptr, 10);
     if (write_flag) corpus_path = argv[i] + 15;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `dtoken scan` on one large file in the page cache, in each output format, against ripgrep on the
 # published regex and against the limit (bench/scan_limit: mapping the file and memchr on one
-# thread per core; nothing reads the bytes faster). Two corpora: a realistic one (code and logs, a
-# token every few KiB) and one with a near miss on every line. Every command runs RUNS times,
+# thread per core; nothing reads the bytes faster). Three corpora: a realistic one (code and logs,
+# a few thousand tokens in 256 MiB, one every 64 KiB), a dense one (20 times as many tokens: what
+# each finding costs) and one with a near miss on every line. Every command runs RUNS times,
 # alternating, so that a noisy moment of this shared machine hits all alike; medians are compared.
 # Then the peak memory of scanning and redacting a 4 GiB stream (STREAM_MIB=16 for a smaller one).
 # Usage: bench/scan_cli.sh BUILD_DIR [CORPUS_MIB] [RUNS] [PROFILE]   (256 MiB, 11 runs, the default
@@ -74,6 +75,7 @@ bench_corpus() {
 }
 
 bench_corpus realistic
+bench_corpus dense
 bench_corpus near_miss
 
 # Peak memory on a 4 GiB stream (the realistic corpus repeated), for scan and redact.

@@ -51,14 +51,16 @@ struct slice_result {
 };
 
 // Scans the findings that start in [begin, end) of `text`, the whole file (mapped when `mapped`:
-// then a SIGBUS stops the slice instead of the process), with the allow policies.
+// then a SIGBUS stops the slice instead of the process), with the allow policies. Their tokens go
+// into `arena`, the thread's: an arena per slice touched a fresh page for each slice with a token
+// (1,100 of the 3,300 page faults of a 256 MiB file with 4,000 tokens; `perf stat`).
 void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool mapped,
-                const scan_options& options, slice_result& slice) {
+                const scan_options& options, token_arena& arena, slice_result& slice) {
   const auto keep = [&](const finding& found) {
     if (options.allowed_ids.contains(found.token_id())) return;
     const std::size_t at = static_cast<std::size_t>(found.offset);
     if (has_allow_marker(line_around(text, at, found.length, true, true).part)) return;
-    slice.found.take(found, options);
+    slice.found.take(found, options, arena);
   };
   const auto scan = [&] {
     slice.lines = scan_part(text, begin, end, options.rules, keep);
@@ -77,18 +79,23 @@ void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool 
   if (options.progress != nullptr) options.progress->add_bytes(end - begin);
 }
 
-// The slices' findings in order, with the lines and columns of the whole file. A slice stopped by
-// a SIGBUS ends the file: what came before it stays.
-file_result join_slices(std::vector<slice_result>& slices) {
-  if (slices.size() == 1 && slices.front().done) return std::move(slices.front().found);
+// The slices' findings in order, with the lines and columns of the whole file, and the arenas that
+// hold their tokens. A slice stopped by a SIGBUS ends the file: what came before it stays.
+file_result join_slices(std::vector<slice_result>& slices, std::vector<token_arena>& arenas) {
   file_result whole;
+  for (token_arena& arena : arenas) whole.tokens.take(std::move(arena));
+  if (slices.size() == 1 && slices.front().done) {
+    whole.findings = std::move(slices.front().found.findings);
+    whole.fixture = std::move(slices.front().found.fixture);
+    whole.fixtures_skipped = slices.front().found.fixtures_skipped;
+    return whole;
+  }
   std::size_t count = 0;
   for (const slice_result& slice : slices) count += slice.found.findings.size();
   whole.findings.reserve(count);
   part_numbering numbering;
   for (slice_result& slice : slices) {
     const file_result& part = slice.found;
-    whole.tokens.take(std::move(slice.found.tokens));  // the findings' views stay valid
     // (a SIGBUS between a finding and its fixture flag leaves one flag short: that finding goes)
     const std::size_t kept = std::min(part.findings.size(), part.fixture.size());
     for (std::size_t k = 0; k < kept; ++k) {
@@ -111,21 +118,22 @@ file_result join_slices(std::vector<slice_result>& slices) {
 file_result scan_text(std::string_view text, bool mapped, const scan_options& options) {
   const std::size_t count = std::max<std::size_t>(1, (text.size() + slice_size - 1) / slice_size);
   std::vector<slice_result> slices(count);
+  const std::size_t workers =
+      std::max<std::size_t>(1, std::min<std::size_t>(options.part_threads, count));
+  std::vector<token_arena> arenas(workers);
   std::atomic<std::size_t> next{0};
-  const auto work = [&] {
+  const auto work = [&](std::size_t worker) {
     for (std::size_t k = next++; k < count; k = next++) {
       scan_slice(text, k * slice_size, std::min(text.size(), (k + 1) * slice_size), mapped, options,
-                 slices[k]);
+                 arenas[worker], slices[k]);
     }
   };
   {
     std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < std::min<std::size_t>(options.part_threads, count); ++t) {
-      helpers.emplace_back(work);
-    }
-    work();
+    for (std::size_t t = 1; t < workers; ++t) helpers.emplace_back(work, t);
+    work(0);
   }
-  return join_slices(slices);
+  return join_slices(slices, arenas);
 }
 
 // Reads `size` bytes of the open file (fewer if it shrank) into this thread's buffer.

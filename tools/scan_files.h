@@ -122,20 +122,24 @@ struct file_result {
   std::size_t fixtures_skipped = 0;
   std::uint64_t bytes = 0;  // bytes scanned
 
-  void add(finding found, bool is_fixture) {
-    found.token = tokens.keep(found.token);
+  // Adds a finding, its token kept in `arena` (`tokens`, or one that the caller moves into
+  // `tokens` later).
+  void add(finding found, bool is_fixture, token_arena& arena) {
+    found.token = arena.keep(found.token);
     findings.push_back(found);
     fixture.push_back(is_fixture ? 1 : 0);
   }
+  void add(const finding& found, bool is_fixture) { add(found, is_fixture, tokens); }
   // Puts the findings in order of offset (stable): the encoded ones, found in a second pass,
   // among the plain ones. (Before fingerprints: `prints` is not reordered.)
   void sort_by_offset();
   // Takes a finding that the allow policies let through, unless it is a fixture to skip.
-  void take(const finding& found, const scan_options& options) {
+  void take(const finding& found, const scan_options& options, token_arena& arena) {
     if (const auto is_fixture = fixture_verdict(found, options, fixtures_skipped)) {
-      add(found, *is_fixture);
+      add(found, *is_fixture, arena);
     }
   }
+  void take(const finding& found, const scan_options& options) { take(found, options, tokens); }
 };
 
 constexpr std::size_t stream_block = 1 << 20;  // bytes of a stream read at a time
