@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "dtoken/validate.h"
 #include "dtoken/version.h"
+#include "record_writer.h"
 
 namespace fs = std::filesystem;
 
@@ -87,7 +88,10 @@ void fixture_tree::add(std::string_view token, std::string_view type_name, std::
 std::size_t fixture_tree::finish() {
   const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
                                      {"files", files_}};
-  write_file((directory_ / "manifest.json").string(), boost::json::serialize(manifest) + "\n");
+  std::string manifest_text;  // one JSON document: one JSON Lines record
+  string_sink sink{manifest_text};
+  record_writer<string_sink>(sink, output_format::jsonl).add(manifest);
+  write_file((directory_ / "manifest.json").string(), manifest_text);
   return files_.size();
 }
 

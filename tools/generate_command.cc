@@ -273,14 +273,12 @@ std::size_t make_token(const generate_plan& plan, const token_source& source, st
 class generate_output {
  public:
   generate_output(const generate_plan& plan, std::ostream& out)
-      : plan_(plan), writer_(out), records_(writer_, plan.format) {
-    if (plan_.format == output_format::csv) writer_ << "index,type,token,token_id\n";
-  }
+      : plan_(plan), writer_(out), records_(writer_, plan.format, "index,type,token,token_id\n") {}
 
   void add(std::string_view token, std::uint64_t index) {
     // The hot path: plain tokens as text, one a line, with no parsing and no JSON.
     if (!plan_.invalid_code && plan_.syntaxes.empty() && plan_.format == output_format::text) {
-      writer_ << token << "\n";
+      records_.add_record(token, "\n");
       return;
     }
     const parse_result parsed = parse(token, profile::strict);
@@ -350,13 +348,12 @@ class generate_output {
   void emit(std::string_view text, std::uint64_t index, const parse_result& parsed,
             const boost::json::object& record) {
     if (plan_.format == output_format::text) {
-      writer_ << text;
-      if (!text.ends_with('\n')) writer_ << "\n";
+      records_.add_record(text, text.ends_with('\n') ? "" : "\n");
     } else if (plan_.format == output_format::env) {
-      writer_ << env_name(plan_.request.type_name, index) << "=" << env_value(text) << "\n";
+      records_.add_record(env_name(plan_.request.type_name, index), "=", env_value(text), "\n");
     } else if (plan_.format == output_format::csv) {
-      writer_ << std::to_string(index) << "," << plan_.request.type_name << "," << csv_field(text)
-              << "," << (parsed.ok() ? parsed.value.token_id() : std::string_view()) << "\n";
+      records_.add_record(std::to_string(index), ",", plan_.request.type_name, ",", csv_field(text),
+                          ",", parsed.ok() ? parsed.value.token_id() : std::string_view(), "\n");
     } else {
       records_.add(record);
     }

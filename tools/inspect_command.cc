@@ -3,9 +3,11 @@
 #include <boost/program_options.hpp>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "cli.h"
 #include "dtoken/version.h"
+#include "record_writer.h"
 
 namespace po = boost::program_options;
 
@@ -84,7 +86,7 @@ void print_text(std::ostream& out, std::string_view candidate) {
   }
 }
 
-void print_json(std::ostream& out, std::string_view candidate) {
+boost::json::object inspect_json(std::string_view candidate) {
   boost::json::object object;
   const parse_result parsed = best_parse(candidate);
   object["token_id"] = parsed.ok() ? boost::json::value(parsed.value.token_id()) : nullptr;
@@ -115,7 +117,7 @@ void print_json(std::ostream& out, std::string_view candidate) {
                                               : boost::json::value(to_string(legacy.error))},
                         {"position", legacy.position}};
   object["verdicts"] = std::move(verdicts);
-  out << boost::json::serialize(object) << '\n';
+  return object;
 }
 
 }  // namespace
@@ -133,11 +135,17 @@ int run_inspect(const arguments& args, std::ostream& out) {
     throw usage_error(tokens.empty() ? "inspect needs a TOKEN" : "inspect takes one TOKEN");
   }
   const std::string_view candidate = tokens.front();
+  // One report: the text, or one JSON document, written as one JSON Lines record.
+  record_writer<std::ostream> records(
+      out, format == output_format::json ? output_format::jsonl : output_format::text);
   if (format == output_format::json) {
-    print_json(out, candidate);
+    records.add(inspect_json(candidate));
   } else {
-    print_text(out, candidate);
+    std::ostringstream text;
+    print_text(text, candidate);
+    records.add_record(text.str());
   }
+  records.finish();
   bool valid_somewhere = validate_legacy(candidate).ok();
   for (const profile rules : all_profiles)
     valid_somewhere = valid_somewhere || is_valid(candidate, rules);

@@ -185,7 +185,7 @@ std::string path_uri(std::string_view path) {
 
 void report_renderer::render(std::string& records, const report_item& item) const {
   if (format_ == output_format::sarif) {
-    records += ',';  // (write() drops the first)
+    records.append(record_writer<std::ostream>::lead(format_));
     write_sarif_result(records, item);
     return;
   }
@@ -208,29 +208,21 @@ void report_renderer::render(std::string& records, const report_item& item) cons
   records.append(record_writer<std::ostream>::trail(format_));
 }
 
-report_writer::report_writer(std::ostream& out, const report_renderer& renderer)
-    : out_(out), renderer_(renderer), records_(out, renderer.format()) {
-  if (renderer_.format() != output_format::sarif) return;
-  auto [head, tail] = sarif_frame(renderer_.rules(), renderer_.provenance);
-  out_ << head;
-  sarif_tail_ = std::move(tail);
+namespace {
+
+// The record writer of a report: a SARIF log's head and tail around the results.
+record_writer<std::ostream> framed(std::ostream& out, const report_renderer& renderer) {
+  if (renderer.format() != output_format::sarif) return {out, renderer.format()};
+  auto [head, tail] = sarif_frame(renderer.rules(), renderer.provenance);
+  return {out, output_format::sarif, head, std::move(tail)};
 }
 
-void report_writer::write(std::string_view records) {
-  const output_format format = renderer_.format();
-  if (format == output_format::sarif) {
-    if (records.empty()) return;
-    if (first_result_) records.remove_prefix(1);
-    out_ << records;
-    first_result_ = false;
-    return;
-  }
-  if (format == output_format::text) {
-    out_ << records;
-    return;
-  }
-  records_.add_joined(records);
-}
+}  // namespace
+
+report_writer::report_writer(std::ostream& out, const report_renderer& renderer)
+    : renderer_(renderer), records_(framed(out, renderer)) {}
+
+void report_writer::write(std::string_view records) { records_.add_joined(records); }
 
 void report_writer::add(const report_item& item) {
   record_.clear();
@@ -238,9 +230,6 @@ void report_writer::add(const report_item& item) {
   write(record_);
 }
 
-void report_writer::finish() {
-  records_.finish();
-  if (renderer_.format() == output_format::sarif) out_ << sarif_tail_;
-}
+void report_writer::finish() { records_.finish(); }
 
 }  // namespace dtoken::cli

@@ -75,12 +75,9 @@ class report_writer {
   }
 
  private:
-  std::ostream& out_;
   const report_renderer& renderer_;
   record_writer<std::ostream> records_;
-  std::string record_;      // the record add() renders
-  std::string sarif_tail_;  // what closes the SARIF log after its results
-  bool first_result_ = true;
+  std::string record_;  // the record add() renders
 };
 
 }  // namespace dtoken::cli

@@ -70,21 +70,25 @@ constexpr const char* usage =
 class reporter {
  public:
   reporter(std::ostream& out, profile rules, output_format format)
-      : out_(out), rules_(rules), format_(format), records_(out, format) {}
+      : rules_(rules), format_(format), records_(out, format) {}
 
   void report(std::string_view source, std::size_t number, std::string_view candidate) {
     const parse_result parsed = parse(candidate, rules_);
     all_valid_ = all_valid_ && parsed.ok();
     if (format_ == output_format::text) {
-      out_ << source << ' ' << number << ": ";
+      std::string line(source);
+      line.append(" ").append(std::to_string(number)).append(": ");
       if (parsed.ok()) {
-        out_ << "valid " << parsed.value.token_id() << " (" << parsed.value.prefix;
-        if (parsed.value.type != nullptr) out_ << ", " << parsed.value.type->name;
-        out_ << ")\n";
+        line.append("valid ").append(parsed.value.token_id()).append(" (");
+        line.append(parsed.value.prefix);
+        if (parsed.value.type != nullptr) line.append(", ").append(parsed.value.type->name);
+        line.append(")\n");
       } else {
-        out_ << "invalid: " << to_string(parsed.status.error) << " at byte "
-             << parsed.status.position << " (" << describe(parsed.status.error) << ")\n";
+        line.append("invalid: ").append(to_string(parsed.status.error)).append(" at byte ");
+        line.append(std::to_string(parsed.status.position)).append(" (");
+        line.append(describe(parsed.status.error)).append(")\n");
       }
+      records_.add_record(line);
       return;
     }
     boost::json::object object;
@@ -100,7 +104,6 @@ class reporter {
   [[nodiscard]] bool all_valid() const { return all_valid_; }
 
  private:
-  std::ostream& out_;
   profile rules_;
   output_format format_;
   record_writer<std::ostream> records_;

@@ -1,6 +1,5 @@
 // dtoken vectors: writes the test-vector set (vectors/README.md describes it) reproducibly: the
 // same seed gives the same bytes.
-#include <openssl/evp.h>
 
 #include <array>
 #include <boost/program_options.hpp>
@@ -14,6 +13,7 @@
 #include "dtoken/redact.h"
 #include "dtoken/scan.h"
 #include "dtoken/version.h"
+#include "record_writer.h"
 #include "vector_documents.h"
 #include "vectors_fuzz.h"
 
@@ -61,8 +61,8 @@ struct vector_file {
   std::size_t records = 0;
 
   void add(const boost::json::object& record) {
-    content += boost::json::serialize(record);
-    content += '\n';
+    string_sink sink{content};
+    record_writer<string_sink>(sink, output_format::jsonl).add(record);
     ++records;
   }
 };
@@ -327,8 +327,10 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
     for (const fuzz_vector_file& file : fuzz_files) {
       write_file((fs::path(directory) / file.path).string(), file.content);
     }
-    write_file((fs::path(directory) / "manifest.json").string(),
-               boost::json::serialize(manifest) + "\n");
+    std::string manifest_text;  // one JSON document: one JSON Lines record
+    string_sink sink{manifest_text};
+    record_writer<string_sink>(sink, output_format::jsonl).add(manifest);
+    write_file((fs::path(directory) / "manifest.json").string(), manifest_text);
   } catch (const std::exception& error) {
     err << "dtoken vectors: " << error.what() << '\n';
     return exit_io;
