@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <memory_resource>
 #include <unordered_map>
 
 #include "mapped_file.h"
@@ -230,8 +231,10 @@ void fingerprint_file(file_result& file, const scan_options& options) {
   if (!options.fingerprints) return;
   const std::size_t count = file.findings.size();
   std::vector<std::uint64_t> occurrence(count);
-  // (the token IDs are views into file.tokens, which outlives the map)
-  std::unordered_map<std::string_view, std::uint64_t> seen;
+  // (the token IDs are views into file.tokens, which outlives the map; its nodes come from one
+  // buffer, not a malloc each: 81,000 findings spent 10% of the scan in the map's allocations)
+  std::pmr::monotonic_buffer_resource nodes;
+  std::pmr::unordered_map<std::string_view, std::uint64_t> seen(&nodes);
   seen.reserve(count);
   for (std::size_t i = 0; i < count; ++i) occurrence[i] = seen[file.findings[i].token_id()]++;
   file.prints.resize(count);

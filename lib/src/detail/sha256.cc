@@ -11,12 +11,24 @@ const EVP_MD* algorithm() noexcept {
   return fetched != nullptr ? fetched : EVP_sha256();
 }
 
+// This thread's digest context, made once and reused: EVP_Digest() allocates and frees one per
+// call, a third of the time of a short digest (dtoken scan fingerprints every finding).
+struct context {
+  EVP_MD_CTX* digest = EVP_MD_CTX_new();
+  context() = default;
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+  ~context() { EVP_MD_CTX_free(digest); }
+};
+
 }  // namespace
 
 bool sha256(std::string_view bytes, sha256_digest& out) noexcept {
+  thread_local const context reused;
   unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, algorithm(), nullptr) != 1 ||
-      size != out.size()) {
+  if (reused.digest == nullptr || EVP_DigestInit_ex(reused.digest, algorithm(), nullptr) != 1 ||
+      EVP_DigestUpdate(reused.digest, bytes.data(), bytes.size()) != 1 ||
+      EVP_DigestFinal_ex(reused.digest, out.data(), &size) != 1 || size != out.size()) {
     out.fill(0);
     return false;
   }
