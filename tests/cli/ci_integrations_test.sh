@@ -10,16 +10,8 @@ build=$1
 source=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME ACTUAL EXPECTED
-  if [ "$2" == "$3" ]; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL $1: got [$2], expected [$3]"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=SCRIPTDIR/../support/check.sh
+source "$(dirname "$0")/../support/check.sh"
 archive=$(bash "$source/scripts/make_archive.sh" "$build" "$work/dist") || { echo "FAIL make_archive.sh"; exit 1; }
 mkdir -p "$work/project"
 printf 'token=%s\n' "$("$build/tools/dtoken" generate --seed 8 --type dt0g02)" >"$work/project/app.env"
@@ -74,5 +66,4 @@ PY
 check gitlab-job-fails "$?" 1
 check gitlab-sarif "$(results "$work/project/dtoken.sarif")" 1
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -8,16 +8,8 @@ set -u
 dtoken=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME ACTUAL EXPECTED
-  if [ "$2" == "$3" ]; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL $1: got [$2], expected [$3]"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=SCRIPTDIR/../support/check.sh
+source "$(dirname "$0")/../support/check.sh"
 
 export GIT_AUTHOR_NAME=Ada GIT_AUTHOR_EMAIL=ada@example.com
 export GIT_COMMITTER_NAME=Ada GIT_COMMITTER_EMAIL=ada@example.com
@@ -99,5 +91,4 @@ g commit -q -m staged
 check staged-clean "$("$dtoken" scan --staged "$repo"; echo $?)" 0
 check not-a-repo "$("$dtoken" scan --git "$work" 2>&1 >/dev/null; echo $?)" "$(printf 'dtoken scan: %s\n2' "$(git -C "$work" log 2>&1 | head -n 1)")"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -8,21 +8,13 @@ set -u
 dtoken=$(realpath "$1")
 source_dir=$(realpath "$2")
 
-skip() {
-  echo "$1"
-  [ -n "${DTOKEN_REQUIRE_ALL:-}" ] && exit 1
-  exit 77
-}
+# shellcheck source=SCRIPTDIR/../support/check.sh
+source "$(dirname "$0")/../support/check.sh"
 command -v pre-commit >/dev/null || skip "pre-commit is missing: apt-get install pre-commit (or: bash scripts/install-deps.sh)"
 git -C "$source_dir" rev-parse --git-dir >/dev/null 2>&1 || skip "$source_dir is not a git checkout: the pinned hook is read from its history"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
 
 # The README's YAML block that pins a remote repository (the one with `rev:`).
 config=$(awk '/^```yaml$/ { block = ""; inside = 1; next }

@@ -9,12 +9,8 @@ dtoken=$1
 multitool_dir=$2/@microsoft/sarif-multitool-linux
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-
-fail() {
-  echo "FAIL $1"
-  failures=$((failures + 1))
-}
+# shellcheck source=SCRIPTDIR/../support/check.sh
+source "$(dirname "$0")/../support/check.sh"
 
 docs=dt0s01.ST2EY72KQINMH574WMNVI7YN.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM
 secret=G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM

@@ -11,16 +11,8 @@ source=$2
 cxx=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME ACTUAL EXPECTED
-  if [ "$2" == "$3" ]; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL $1: got [$2], expected [$3]"
-    failures=$((failures + 1))
-  fi
-}
+# shellcheck source=SCRIPTDIR/../support/check.sh
+source "$(dirname "$0")/../support/check.sh"
 version=$(sed -n 's/^  VERSION \([0-9.]*\)$/\1/p' "$source/CMakeLists.txt")
 token=$("$build/tools/dtoken" generate --seed 3 --type dt0c01)
 
@@ -70,5 +62,4 @@ printf 'key=%s\n' "$token" >"$work/leak.env"
 check archive-scan "$("$unpacked/bin/dtoken" scan "$work/leak.env"; echo "exit $?")" \
   "$(printf '%s:1:5: dt0c01 %s.***\nexit 1' "$work/leak.env" "${token%.*}")"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish
