@@ -448,18 +448,8 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
                                                        : read_baseline(settings.baseline_path);
   options.fingerprints = settings.format != output_format::text ||
                          !settings.baseline_path.empty() || !settings.write_baseline_path.empty();
-  // OpenSSL readies its SHA-256 (its configuration, its default provider) on first use: about
-  // 1 ms, done here on a thread of its own while the scan runs, instead of after it. (A failure
-  // shows again where the fingerprints are made, and is reported there.)
-  std::jthread ready_sha256;
-  if (options.fingerprints) {
-    ready_sha256 = std::jthread([] {
-      try {
-        (void)fingerprint("", "", 0);
-      } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): reported later
-      }
-    });
-  }
+  fingerprint_warmup warmup;
+  if (options.fingerprints) options.warmup = &warmup;
   options.known = &known;
   const report_renderer renderer(settings.format, options.rules, settings.show_secret);
 

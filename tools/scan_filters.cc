@@ -38,6 +38,17 @@ void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t
   }
 }
 
+void fingerprint_warmup::start() {
+  std::call_once(once_, [this] {
+    thread_ = std::jthread([] {
+      try {
+        (void)fingerprint("", "", 0);
+      } catch (const std::exception&) {  // shown again where the fingerprints are made
+      }
+    });
+  });
+}
+
 std::string fingerprint(std::string_view path, std::string_view token_id,
                         std::uint64_t occurrence) {
   fingerprint_text text{};
