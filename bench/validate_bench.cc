@@ -98,8 +98,7 @@ void dtoken_validate_strict(benchmark::State& state) {
   run(state, [](std::string_view c) { return dtoken::validate(c, dtoken::profile::strict).ok(); });
 }
 // The strict profile on the pool's valid candidates only, and on its invalid ones only: the cost
-// of accepting a token, and of locating the error of a near miss. (Items are candidates of the
-// part, so their ns/candidate figures below are scaled to the whole pool's count: read them here.)
+// of accepting a token, and of locating the error of a near miss.
 void dtoken_validate_strict_part(benchmark::State& state, bool valid) {
   std::vector<std::string> part;
   for (const std::string& candidate : pool()) {
@@ -114,6 +113,7 @@ void dtoken_validate_strict_part(benchmark::State& state, bool valid) {
     benchmark::DoNotOptimize(accepted);
   }
   state.SetItemsProcessed(state.iterations() * static_cast<benchmark::IterationCount>(part.size()));
+  state.counters["candidates"] = static_cast<double>(part.size());  // (for ratio_reporter)
 }
 void boost_regex_match(benchmark::State& state) {
   const boost::regex pattern(published_regex);
@@ -134,7 +134,11 @@ class ratio_reporter : public benchmark::ConsoleReporter {
       const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
       const std::string& name = run.run_name.function_name;
       if (median || (run.run_type == Run::RT_Iteration && !medians_.contains(name))) {
-        ns_per_candidate_[name] = run.GetAdjustedRealTime() / static_cast<double>(pool_size);
+        // (an iteration validates the pool, or the part of it a "candidates" counter says)
+        const auto part = run.counters.find("candidates");
+        const double candidates =
+            part != run.counters.end() ? part->second.value : static_cast<double>(pool_size);
+        ns_per_candidate_[name] = run.GetAdjustedRealTime() / candidates;
         if (median) medians_.insert(name);
       }
     }
