@@ -290,9 +290,10 @@ DTOKEN_AVX2 inline std::uint32_t in_classes(__m256i classes, __m256i mask) noexc
   return ~bits(_mm256_cmpeq_epi8(_mm256_and_si256(classes, mask), _mm256_setzero_si256()));
 }
 
-// Each byte's class by nibbles (char_class.h), tested against its position's classes.
-DTOKEN_AVX2 layout_stop avx2_layout_span(const char* data, std::size_t size,
-                                         const token_layout& layout) noexcept {
+// The nibble classes (char_class.h) of the first 96 bytes of [data, data + size), a token's
+// longest. Short inputs are copied into a zeroed buffer, as in avx2_span (NUL is in no class).
+DTOKEN_AVX2 inline void token_classes(const char* data, std::size_t size,
+                                      __m256i (&classes)[3]) noexcept {
   static_assert(longest_token_length == 96, "a token's bytes are three 32-byte vectors");
   alignas(32) char padded[longest_token_length] = {};
   const char* bytes = data;
@@ -304,13 +305,22 @@ DTOKEN_AVX2 layout_stop avx2_layout_span(const char* data, std::size_t size,
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(low_nibble_classes.data())));
   const __m256i high_table = _mm256_broadcastsi128_si256(
       _mm_loadu_si128(reinterpret_cast<const __m128i*>(high_nibble_classes.data())));
+  for (std::size_t v = 0; v < std::size(classes); ++v) {
+    classes[v] = nibble_class(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32 * v)),
+                              low_table, high_table);
+  }
+}
+
+// Each byte's class, tested against its position's classes.
+DTOKEN_AVX2 layout_stop avx2_layout_span(const char* data, std::size_t size,
+                                         const token_layout& layout) noexcept {
+  __m256i classes[3];
+  token_classes(data, size, classes);
   std::uint64_t fits[3];
   for (std::size_t v = 0; v < std::size(fits); ++v) {
-    const __m256i classes =
-        nibble_class(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32 * v)),
-                     low_table, high_table);
     fits[v] = in_classes(
-        classes, _mm256_load_si256(reinterpret_cast<const __m256i*>(layout.fits.data() + 32 * v)));
+        classes[v],
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(layout.fits.data() + 32 * v)));
   }
   const std::uint64_t low = fits[0] | (fits[1] << 32);
   std::size_t span = static_cast<std::size_t>(std::countr_one(low));
@@ -320,26 +330,11 @@ DTOKEN_AVX2 layout_stop avx2_layout_span(const char* data, std::size_t size,
   return stop_with_kind(data, size, span < size ? span : size, layout);
 }
 
-// Each byte's class by nibbles (char_class.h), then one test per alphabet: no branch on which.
-// Short inputs are copied into a zeroed buffer, as in avx2_span (NUL is in no class).
+// Each byte's class, then one test per alphabet: no branch on which.
 DTOKEN_AVX2 void avx2_classify(const char* data, std::size_t size, const alphabet_triple& parts,
                                position_bits_triple& found) noexcept {
-  static_assert(longest_token_length == 96, "a token's bytes are three 32-byte vectors");
-  alignas(32) char padded[longest_token_length] = {};
-  const char* bytes = data;
-  if (size < longest_token_length) {
-    std::memcpy(padded, data, size);
-    bytes = padded;
-  }
-  const __m256i low_table = _mm256_broadcastsi128_si256(
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(low_nibble_classes.data())));
-  const __m256i high_table = _mm256_broadcastsi128_si256(
-      _mm_loadu_si128(reinterpret_cast<const __m128i*>(high_nibble_classes.data())));
   __m256i classes[3];
-  for (std::size_t v = 0; v < std::size(classes); ++v) {
-    classes[v] = nibble_class(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bytes + 32 * v)),
-                              low_table, high_table);
-  }
+  token_classes(data, size, classes);
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const __m256i mask = _mm256_set1_epi8(static_cast<char>(nibble_mask_of(parts[k])));
     found[k].low =
