@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "cli.h"
 #include "detail/sha256.h"
@@ -40,12 +41,15 @@ void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t
 
 void fingerprint_warmup::start() {
   std::call_once(once_, [this] {
-    thread_ = std::jthread([] {
-      try {
-        (void)fingerprint("", "", 0);
-      } catch (const std::exception&) {  // shown again where the fingerprints are made
-      }
-    });
+    try {
+      thread_ = std::jthread([] {
+        try {
+          (void)fingerprint("", "", 0);
+        } catch (const std::exception&) {  // shown again where the fingerprints are made
+        }
+      });
+    } catch (const std::system_error&) {  // no thread to spare: OpenSSL gets ready when used
+    }
   });
 }
 

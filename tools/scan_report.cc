@@ -47,8 +47,7 @@ std::size_t sarif_rule_index(const finding& found) {
 
 // One SARIF result, written into `out`. Its URI is the path relative to the scan root (no "..").
 // (Its strings are made in buffers kept from one result to the next, and a file's URI once for
-// its findings, which come one after another: a string made anew for each cost a third of the
-// time of a SARIF report of 4,300 findings.)
+// its findings, which come one after another, instead of new strings for each result.)
 void write_sarif_result(std::string& out, const report_item& item) {
   const finding& found = item.found;
   thread_local std::string rule;

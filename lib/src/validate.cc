@@ -317,12 +317,12 @@ error_code layout_rule(const token_type& type, std::size_t public_length, std::s
 }
 
 strict_layout make_layout(const token_type& type, std::size_t public_length) noexcept {
-  constexpr std::uint8_t any_letter_or_digit = 0x7f;  // (the prefix, matched whole before)
+  // (the prefix, matched whole before: any letter or digit fits)
+  constexpr std::uint8_t any_letter_or_digit = nibble_mask_of(alphabet::alnum);
   const std::uint8_t public_classes = nibble_mask_of(type.public_alphabet);
   const std::uint8_t secret_classes = nibble_mask_of(type.secret_alphabet);
   const std::size_t separator = prefix_length + 1 + public_length;
   const std::size_t length = separator + 1 + secret_length;
-  constexpr std::uint8_t full_stop_class = 0x80;
   strict_layout layout;
   for (std::size_t at = 0; at <= length; ++at) {
     if (at < length) {

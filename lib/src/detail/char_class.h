@@ -73,6 +73,9 @@ inline constexpr std::array<std::uint8_t, 16> low_nibble_classes{
 inline constexpr std::array<std::uint8_t, 16> high_nibble_classes{
     0, 0, 0x80, 0x03, 0x04, 0x08, 0x30, 0x40, 0, 0, 0, 0, 0, 0, 0, 0};
 
+// The class of '.', the only byte of its class.
+inline constexpr std::uint8_t full_stop_class = 0x80;
+
 [[nodiscard]] constexpr std::uint8_t nibble_mask_of(alphabet part) noexcept {
   constexpr std::uint8_t digits_2_to_7 = 0x01;
   constexpr std::uint8_t other_digits = 0x02;
@@ -103,6 +106,11 @@ constexpr bool nibble_classes_agree() {
           (low_nibble_classes[c & 15U] & high_nibble_classes[c >> 4U] & nibble_mask_of(which)) != 0;
       if (by_nibbles != has_class(static_cast<char>(c), bit_of(which))) return false;
     }
+  }
+  for (std::size_t c = 0; c < 256; ++c) {
+    const bool full_stop =
+        (low_nibble_classes[c & 15U] & high_nibble_classes[c >> 4U] & full_stop_class) != 0;
+    if (full_stop != (c == '.')) return false;
   }
   return true;
 }

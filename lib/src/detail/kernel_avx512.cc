@@ -323,7 +323,8 @@ DTOKEN_AVX512 layout_stop avx512_layout_span(const char* data, std::size_t size,
   std::uint64_t kinds[3][2];  // full stop, continues, upper alnum
   for (std::size_t v = 0; v < 2; ++v) {
     fits[v] = _mm512_test_epi8_mask(classes[v], _mm512_load_si512(layout.fits.data() + 64 * v));
-    kinds[0][v] = _mm512_test_epi8_mask(classes[v], _mm512_set1_epi8(static_cast<char>(0x80)));
+    kinds[0][v] =
+        _mm512_test_epi8_mask(classes[v], _mm512_set1_epi8(static_cast<char>(full_stop_class)));
     kinds[1][v] =
         _mm512_test_epi8_mask(classes[v], _mm512_load_si512(layout.continues.data() + 64 * v));
     kinds[2][v] = _mm512_test_epi8_mask(

@@ -82,7 +82,6 @@ layout_stop stop_with_kind(const char* data, std::size_t size, std::size_t span,
                            const token_layout& layout) noexcept {
   if (span == size) return {span, stop_at_end};
   const std::uint8_t classes = nibble_classes_of(data[span]);
-  constexpr std::uint8_t full_stop_class = 0x80;
   return {span,
           ((classes & full_stop_class) != 0 ? stop_full_stop : 0U) |
               ((classes & layout.continues[span]) != 0 ? stop_continues : 0U) |
