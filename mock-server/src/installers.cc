@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "deployment.h"
+#include "detail/sha256.h"
 #include "handlers.h"
 #include "text.h"
 #include "zip_archive.h"
@@ -206,13 +207,7 @@ installer_file build(const installer_order& order, const api_call& call) {
 }
 
 std::string sha256_hex(std::string_view bytes) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char byte : hash_secret(bytes)) {  // (SHA-256 of any bytes)
-    out += hex[byte >> 4];
-    out += hex[byte & 15];
-  }
-  return out;
+  return detail::to_hex(hash_secret(bytes));  // (SHA-256 of any bytes)
 }
 
 // The download: 200 with the file, or 304 when If-None-Match names its ETag.
