@@ -88,10 +88,7 @@ void fixture_tree::add(std::string_view token, std::string_view type_name, std::
 std::size_t fixture_tree::finish() {
   const boost::json::object manifest{{"generator", "dtoken " DTOKEN_VERSION_STRING},
                                      {"files", files_}};
-  std::string manifest_text;  // one JSON document: one JSON Lines record
-  string_sink sink{manifest_text};
-  record_writer<string_sink>(sink, output_format::jsonl).add(manifest);
-  write_file((directory_ / "manifest.json").string(), manifest_text);
+  write_file((directory_ / "manifest.json").string(), json_document(manifest));
   return files_.size();
 }
 

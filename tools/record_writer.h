@@ -100,6 +100,14 @@ class record_writer {
   bool first_ = true;
 };
 
+// One JSON document (a manifest), as one JSON Lines record: the object and a newline.
+inline std::string json_document(const boost::json::object& document) {
+  std::string text;
+  string_sink sink{text};
+  record_writer<string_sink>(sink, output_format::jsonl).add(document);
+  return text;
+}
+
 }  // namespace dtoken::cli
 
 #endif  // DTOKEN_TOOLS_RECORD_WRITER_H

@@ -61,8 +61,7 @@ struct vector_file {
   std::size_t records = 0;
 
   void add(const boost::json::object& record) {
-    string_sink sink{content};
-    record_writer<string_sink>(sink, output_format::jsonl).add(record);
+    content += json_document(record);
     ++records;
   }
 };
@@ -327,10 +326,7 @@ int run_vectors(const arguments& args, std::ostream& out, std::ostream& err) {
     for (const fuzz_vector_file& file : fuzz_files) {
       write_file((fs::path(directory) / file.path).string(), file.content);
     }
-    std::string manifest_text;  // one JSON document: one JSON Lines record
-    string_sink sink{manifest_text};
-    record_writer<string_sink>(sink, output_format::jsonl).add(manifest);
-    write_file((fs::path(directory) / "manifest.json").string(), manifest_text);
+    write_file((fs::path(directory) / "manifest.json").string(), json_document(manifest));
   } catch (const std::exception& error) {
     err << "dtoken vectors: " << error.what() << '\n';
     return exit_io;

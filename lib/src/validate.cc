@@ -421,22 +421,7 @@ result validate_after_prefix(std::string_view candidate, const shape& rules,
 
 result classify_after_prefix(std::string_view candidate, const shape& rules,
                              const kernel& bytes) noexcept {
-  const spans_by_bits spans(candidate, rules, bytes);
-  // A token, the common case, is settled by its length and a few masks; the walk that locates
-  // the error runs only for the rest.
-  const std::size_t size = candidate.size();
-  const std::size_t public_length = size - token_length(0);
-  if (size >= shortest_token_length && size <= longest_token_length &&
-      ((rules.public_length_mask >> public_length) & 1U) != 0 && candidate[prefix_length] == '.' &&
-      candidate[prefix_length + 1 + public_length] == '.' &&
-      spans.run(public_run, prefix_length + 1, public_length) == public_length) {
-    const std::size_t secret_begin = size - secret_length;
-    if (spans.run(secret_run, secret_begin, secret_length) == secret_length ||
-        spans.run(other_secret_run, secret_begin, secret_length) == secret_length) {
-      return {error_code::ok, size};
-    }
-  }
-  return check_after_prefix(candidate, rules, spans);
+  return check_after_prefix(candidate, rules, spans_by_bits(candidate, rules, bytes));
 }
 
 result validate_generic(std::string_view candidate, profile rules, const kernel& bytes) noexcept {
