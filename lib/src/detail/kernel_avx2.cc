@@ -185,6 +185,7 @@ DTOKEN_AVX2 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
     const std::ptrdiff_t stretch_end = std::min(last, block + 127 * 64);
     __m256i counts = _mm256_setzero_si256();
     for (; block < stretch_end; block += 64) {
+      _mm_prefetch(data + block + prefetch_distance, _MM_HINT_T0);  // (prefix_search.h)
       const __m256i high = _mm256_load_si256(at(block + 32));
       const __m256i next = _mm256_load_si256(at(block + 64));
       const __m256i low_starts = shape_starts(low, high);
