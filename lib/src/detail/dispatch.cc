@@ -10,7 +10,8 @@ namespace dtoken::detail {
 namespace {
 
 const kernel& widest_kernel() noexcept {
-  if (const kernel* widest = avx512_kernel()) return *widest;
+  if (const kernel* widest = avx512_vbmi_kernel()) return *widest;
+  if (const kernel* wide = avx512_kernel()) return *wide;
   if (const kernel* wide = avx2_kernel()) return *wide;
   return scalar_kernel;
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -114,6 +115,26 @@ struct kernel {
 inline constexpr char encoded_pairs[5][2] = {
     {'H', 'Q'}, {'0', 'M'}, {'d', 'D'}, {'%', '2'}, {'%', '6'}};
 
+// For find_encoded: the bit of each pair of encoded_pairs in the class of its first byte, and in
+// that of its second; a pair starts where the classes of a byte and the next share a bit.
+struct pair_classes {
+  alignas(64) std::array<std::uint8_t, 256> first{};
+  alignas(64) std::array<std::uint8_t, 256> second{};
+  constexpr pair_classes() {
+    for (std::size_t k = 0; k < std::size(encoded_pairs); ++k) {
+      first[static_cast<unsigned char>(encoded_pairs[k][0])] |= static_cast<std::uint8_t>(1U << k);
+      second[static_cast<unsigned char>(encoded_pairs[k][1])] |= static_cast<std::uint8_t>(1U << k);
+    }
+  }
+  // Whether a pair of encoded_pairs starts at `at`, which must have a byte after it.
+  [[nodiscard]] constexpr bool pair_at(const char* at) const noexcept {
+    return (first[static_cast<unsigned char>(at[0])] & second[static_cast<unsigned char>(at[1])]) !=
+           0;
+  }
+};
+inline constexpr pair_classes encoded_classes;
+static_assert(std::size(encoded_pairs) <= 8, "a pair's bit is one of a byte's");
+
 extern const kernel scalar_kernel;
 
 // The scalar newline count, which the wide kernels use for the bytes after their last full block.
@@ -122,9 +143,12 @@ std::size_t scalar_count_newlines(const char* data, std::size_t size) noexcept;
 // The scalar find_encoded, which the wide kernels use for the bytes after their last full block.
 std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept;
 
-// nullptr when the CPU (or the compiler) lacks the instruction set.
+// nullptr when the CPU (or the compiler) lacks the instruction set. The AVX-512 kernel with VBMI
+// (Ice Lake, Zen 4 and later) is the AVX-512 one with the faster find_encoded that its byte
+// permutes allow.
 const kernel* avx2_kernel() noexcept;
 const kernel* avx512_kernel() noexcept;
+const kernel* avx512_vbmi_kernel() noexcept;
 
 // The kernel validate() and is_valid() use: the widest this CPU runs, or, before the first call,
 // a kernel that chooses it on its first use (dispatch.cc). Inline, as it is on every hot path:

@@ -300,6 +300,53 @@ DTOKEN_AVX512 std::size_t avx512_find_encoded(const char* data, std::size_t size
   return scalar_find_encoded(data, size, at);
 }
 
+#define DTOKEN_AVX512_VBMI __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2,popcnt")))
+
+// The first of the pairs flagged in `hits` (bits of the 64 bytes at `block`) that is one: a byte
+// of 0x80 or more has the class of the byte 0x80 below it (see avx512_vbmi_find_encoded), so a hit
+// may be none; size if none is.
+inline std::size_t first_pair(const char* data, std::size_t block, std::uint64_t hits,
+                              std::size_t size) noexcept {
+  for (; hits != 0; hits &= hits - 1) {
+    const std::size_t at = block + static_cast<std::size_t>(std::countr_zero(hits));
+    if (encoded_classes.pair_at(data + at)) return at;
+  }
+  return size;
+}
+
+// find_encoded with VBMI: a byte's class is one vpermi2b from the first 128 entries of the
+// scalar kernel's tables (kernel.h: pair_classes), two instructions per 64 bytes where the nibble
+// classes of avx512_find_encoded take eight, four of them shuffles. Bytes of 0x80 and more take
+// the class of the byte 0x80 below them (the index's top bit is ignored); first_pair() checks
+// each hit. Two blocks a turn, one branch for both. In L2, best of 40 alternating runs on this
+// Zen 4: 105 GiB/s against the nibble classes' 53 (one block a turn: no faster than them).
+DTOKEN_AVX512_VBMI std::size_t avx512_vbmi_find_encoded(const char* data, std::size_t size,
+                                                        std::size_t from) noexcept {
+  const __m512i firsts_low = _mm512_load_si512(encoded_classes.first.data());
+  const __m512i firsts_high = _mm512_load_si512(encoded_classes.first.data() + 64);
+  const __m512i seconds_low = _mm512_load_si512(encoded_classes.second.data());
+  const __m512i seconds_high = _mm512_load_si512(encoded_classes.second.data() + 64);
+  const auto pairs = [&](std::size_t at) DTOKEN_AVX512_VBMI {
+    const __m512i first =
+        _mm512_permutex2var_epi8(firsts_low, _mm512_loadu_si512(data + at), firsts_high);
+    const __m512i second =
+        _mm512_permutex2var_epi8(seconds_low, _mm512_loadu_si512(data + at + 1), seconds_high);
+    return static_cast<std::uint64_t>(_mm512_test_epi8_mask(first, second));
+  };
+  std::size_t at = from;
+  for (; at + 129 <= size; at += 128) {
+    const std::uint64_t hits = pairs(at);
+    const std::uint64_t next_hits = pairs(at + 64);
+    if ((hits | next_hits) != 0) [[unlikely]] {
+      if (const std::size_t found = first_pair(data, at, hits, size); found != size) return found;
+      if (const std::size_t found = first_pair(data, at + 64, next_hits, size); found != size) {
+        return found;
+      }
+    }
+  }
+  return scalar_find_encoded(data, size, at);
+}
+
 constexpr std::array<char, 16> as_chars(const std::array<std::uint8_t, 16>& bytes) noexcept {
   std::array<char, 16> chars{};
   for (std::size_t i = 0; i < chars.size(); ++i) chars[i] = static_cast<char>(bytes[i]);
@@ -374,6 +421,10 @@ const kernel avx512{
     "avx512",           avx512_span,     avx512_documented_span, avx512_find_prefix,
     avx512_layout_span, avx512_classify, avx512_count_newlines,  avx512_find_encoded};
 
+const kernel avx512_vbmi{
+    "avx512vbmi",       avx512_span,     avx512_documented_span, avx512_find_prefix,
+    avx512_layout_span, avx512_classify, avx512_count_newlines,  avx512_vbmi_find_encoded};
+
 }  // namespace
 #endif
 
@@ -383,6 +434,16 @@ const kernel* avx512_kernel() noexcept {
                                 __builtin_cpu_supports("avx512bw") &&
                                 __builtin_cpu_supports("bmi2");
   return supported ? &avx512 : nullptr;
+#else
+  return nullptr;
+#endif
+}
+
+const kernel* avx512_vbmi_kernel() noexcept {
+#ifdef DTOKEN_HAVE_AVX512_KERNEL
+  static const bool supported =
+      avx512_kernel() != nullptr && __builtin_cpu_supports("avx512vbmi");
+  return supported ? &avx512_vbmi : nullptr;
 #else
   return nullptr;
 #endif

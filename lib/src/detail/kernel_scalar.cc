@@ -137,19 +137,6 @@ std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t f
 
 }  // namespace
 
-// For find_encoded: the bit of each pair of encoded_pairs in the class of its first byte, and in
-// that of its second; a pair starts where the classes of a byte and the next share a bit.
-struct pair_classes {
-  std::array<std::uint8_t, 256> first{};
-  std::array<std::uint8_t, 256> second{};
-  constexpr pair_classes() {
-    for (std::size_t k = 0; k < std::size(encoded_pairs); ++k) {
-      first[static_cast<unsigned char>(encoded_pairs[k][0])] |= static_cast<std::uint8_t>(1U << k);
-      second[static_cast<unsigned char>(encoded_pairs[k][1])] |= static_cast<std::uint8_t>(1U << k);
-    }
-  }
-};
-constexpr pair_classes encoded_classes;
 
 std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept {
   if (size < 2) return size;
