@@ -448,8 +448,6 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
                                                        : read_baseline(settings.baseline_path);
   options.fingerprints = settings.format != output_format::text ||
                          !settings.baseline_path.empty() || !settings.write_baseline_path.empty();
-  fingerprint_warmup warmup;
-  if (options.fingerprints) options.warmup = &warmup;
   options.known = &known;
   const report_renderer renderer(settings.format, options.rules, settings.show_secret);
 

@@ -41,7 +41,6 @@ struct scan_options {
   bool fingerprints = false;  // computed: a structured format, or a baseline to read or write
   bool decode = true;         // also find tokens in base64 and percent-encoding (files and blobs)
   const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
-  fingerprint_warmup* warmup = nullptr;  // started by the first finding, when fingerprints
 };
 
 // Runs work(k) for each k in [0, parts): the last on this thread, the others on threads of their
@@ -136,7 +135,6 @@ struct file_result {
   void sort_by_offset();
   // Takes a finding that the allow policies let through, unless it is a fixture to skip.
   void take(const finding& found, const scan_options& options, token_arena& arena) {
-    if (options.warmup != nullptr) options.warmup->start();
     if (const auto is_fixture = fixture_verdict(found, options, fixtures_skipped)) {
       add(found, *is_fixture, arena);
     }

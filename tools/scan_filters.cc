@@ -10,7 +10,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <system_error>
 
 #include "cli.h"
 #include "detail/sha256.h"
@@ -37,20 +36,6 @@ void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t
     out[2 * i] = hex[digest[i] >> 4U];
     out[2 * i + 1] = hex[digest[i] & 15U];
   }
-}
-
-void fingerprint_warmup::start() {
-  std::call_once(once_, [this] {
-    try {
-      thread_ = std::jthread([] {
-        try {
-          (void)fingerprint("", "", 0);
-        } catch (const std::exception&) {  // shown again where the fingerprints are made
-        }
-      });
-    } catch (const std::system_error&) {  // no thread to spare: OpenSSL gets ready when used
-    }
-  });
 }
 
 std::string fingerprint(std::string_view path, std::string_view token_id,

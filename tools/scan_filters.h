@@ -11,11 +11,9 @@
 #include <cstdint>
 #include <deque>
 #include <map>
-#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "dtoken/scan.h"
@@ -38,19 +36,6 @@ std::string fingerprint(std::string_view path, std::string_view token_id, std::u
 using fingerprint_text = std::array<char, 32>;
 void fingerprint(std::string_view path, std::string_view token_id, std::uint64_t occurrence,
                  fingerprint_text& out);
-
-// Readies OpenSSL's SHA-256 (its configuration and default provider: about 1 ms here) on a thread
-// of its own, the first time start() is called: when a scan that makes fingerprints takes its
-// first finding, so that this overlaps the scan instead of following it, and a scan that finds
-// nothing never pays it. The thread is joined on destruction.
-class fingerprint_warmup {
- public:
-  void start();
-
- private:
-  std::once_flag once_;
-  std::jthread thread_;
-};
 
 // Numbers the occurrences of each token ID within one file, for fingerprint().
 class occurrence_counter {
