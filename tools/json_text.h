@@ -15,6 +15,27 @@
 
 namespace dtoken::cli {
 
+// A member's name written in the source, checked as it is compiled: it needs no escape, so it
+// is written as it is (json_text::key), where a name made at run time is checked byte by byte.
+class literal_key {
+ public:
+  template <std::size_t Size>
+  consteval literal_key(const char (&name)[Size])  // NOLINT(google-explicit-constructor)
+      : literal_key(std::string_view(name, Size - 1)) {}
+  consteval literal_key(std::string_view name)  // NOLINT(google-explicit-constructor)
+      : name_(name) {
+    for (const char c : name_) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
+        throw "a member name written in the source must need no escape";
+      }
+    }
+  }
+  [[nodiscard]] constexpr std::string_view name() const noexcept { return name_; }
+
+ private:
+  std::string_view name_;
+};
+
 class json_text {
  public:
   explicit json_text(std::string& out) : out_(out) {}
@@ -25,7 +46,15 @@ class json_text {
   json_text& close_array() { return close(']'); }
 
   // A member's name; its value comes next.
-  json_text& key(std::string_view name) {
+  json_text& key(literal_key name) {
+    separate();
+    out_ += '"';
+    out_ += name.name();
+    out_ += "\":";
+    after_key_ = true;
+    return *this;
+  }
+  json_text& key_text(std::string_view name) {  // (a name made at run time)
     separate();
     quote(name);
     out_ += ':';

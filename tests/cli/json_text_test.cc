@@ -42,7 +42,7 @@ boost::json::value write_random(json_text& text, int depth) {
       for (int i = 0; i < members; ++i) {
         const std::string name = *rc::gen::container<std::string>(rc::gen::inRange<char>(0, 127));
         if (object.contains(name)) continue;
-        text.key(name);
+        text.key_text(name);
         object[name] = write_random(text, depth + 1);
       }
       text.close_object();
@@ -68,12 +68,29 @@ RC_GTEST_PROP(json_text_property, writes_what_boost_json_serializes, ()) {
 
 TEST(json_text_test, escapes_as_boost_json_does) {
   std::string out;
-  json_text(out).open_object().key("a\"b").value("\x01\t\n\\/\x7f").key("n").null().close_object();
+  json_text(out).open_object().key_text("a\"b").value("\x01\t\n\\/\x7f").key("n").null().close_object();
   EXPECT_EQ(out, R"({"a\"b":"\u0001\t\n\\/)"
                  "\x7f"
                  R"(","n":null})");
   EXPECT_EQ(out, boost::json::serialize(
                      boost::json::object{{"a\"b", "\x01\t\n\\/\x7f"}, {"n", nullptr}}));
+}
+
+// quote() checks eight bytes at a time, the last word overlapping the one before it and a short
+// text padded: one byte to escape at each position of texts of every length up to 24, and none.
+TEST(json_text_test, finds_a_byte_to_escape_at_every_position) {
+  for (std::size_t length = 0; length <= 24; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {  // (at == length: nothing to escape)
+      for (const char special : {'"', '\\', '\x1f', '\0'}) {
+        std::string bytes(length, 'x');
+        if (at < length) bytes[at] = special;
+        std::string out;
+        json_text(out).value(bytes);
+        ASSERT_EQ(out, boost::json::serialize(boost::json::string(bytes)))
+            << length << " " << at << " " << int{special};
+      }
+    }
+  }
 }
 
 }  // namespace
