@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/unordered/unordered_flat_map.hpp>
 #include <algorithm>
 #include <atomic>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cerrno>
 
 #include "mapped_file.h"

@@ -68,7 +68,13 @@ RC_GTEST_PROP(json_text_property, writes_what_boost_json_serializes, ()) {
 
 TEST(json_text_test, escapes_as_boost_json_does) {
   std::string out;
-  json_text(out).open_object().key_text("a\"b").value("\x01\t\n\\/\x7f").key("n").null().close_object();
+  json_text(out)
+      .open_object()
+      .key_text("a\"b")
+      .value("\x01\t\n\\/\x7f")
+      .key("n")
+      .null()
+      .close_object();
   EXPECT_EQ(out, R"({"a\"b":"\u0001\t\n\\/)"
                  "\x7f"
                  R"(","n":null})");

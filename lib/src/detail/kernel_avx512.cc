@@ -441,8 +441,7 @@ const kernel* avx512_kernel() noexcept {
 
 const kernel* avx512_vbmi_kernel() noexcept {
 #ifdef DTOKEN_HAVE_AVX512_KERNEL
-  static const bool supported =
-      avx512_kernel() != nullptr && __builtin_cpu_supports("avx512vbmi");
+  static const bool supported = avx512_kernel() != nullptr && __builtin_cpu_supports("avx512vbmi");
   return supported ? &avx512_vbmi : nullptr;
 #else
   return nullptr;

@@ -137,7 +137,6 @@ std::size_t scalar_find_prefix(const char* data, std::size_t size, std::size_t f
 
 }  // namespace
 
-
 std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept {
   if (size < 2) return size;
   std::uint8_t previous =
