@@ -114,7 +114,7 @@ file_result join_slices(std::vector<slice_result>& slices, std::vector<token_are
   return whole;
 }
 
-// Scans `text`, a whole file, in slices of 16 MiB that options.part_threads threads take in turn.
+// Scans `text`, a whole file, in slices of 256 KiB that options.part_threads threads take in turn.
 file_result scan_text(std::string_view text, bool mapped, const scan_options& options) {
   const std::size_t count = std::max<std::size_t>(1, (text.size() + slice_size - 1) / slice_size);
   std::vector<slice_result> slices(count);
