@@ -230,9 +230,9 @@ void fingerprint_file(file_result& file, const scan_options& options) {
   if (!options.fingerprints) return;
   const std::size_t count = file.findings.size();
   std::vector<std::uint64_t> occurrence(count);
-  // (the token IDs are views into file.tokens, which outlives the map. An open-addressing map:
-  // std::unordered_map's nodes, even from one monotonic buffer, spent 10% of a jsonl scan of
-  // 81,000 findings in the map; Boost's flat map, new in 1.81, keeps its entries in one array)
+  // (the token IDs are views into file.tokens, which outlives the map. Boost's open-addressing
+  // map, new in 1.81, keeps its entries in one array: std::unordered_map's lookups, its nodes
+  // from one monotonic buffer, took 7% of the samples of a jsonl scan of 81,000 findings)
   boost::unordered_flat_map<std::string_view, std::uint64_t> seen;
   seen.reserve(count);
   for (std::size_t i = 0; i < count; ++i) occurrence[i] = seen[file.findings[i].token_id()]++;
