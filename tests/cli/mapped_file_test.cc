@@ -1,0 +1,105 @@
+// tools/mapped_file.h: a mapping holds the file's bytes, and it is released when it is destroyed,
+// on a thread of its own for a large file (it must then leave /proc/self/maps soon after).
+#include "mapped_file.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace dtoken::cli {
+namespace {
+
+// Whether an address range that starts at `begin` is in this process's memory map.
+bool is_mapped(const void* begin) {
+  std::ifstream maps("/proc/self/maps");
+  const auto wanted = reinterpret_cast<std::uintptr_t>(begin);
+  for (std::string line; std::getline(maps, line);) {
+    std::istringstream fields(line);
+    std::uintptr_t low = 0;
+    std::uintptr_t high = 0;
+    char dash = 0;
+    fields >> std::hex >> low >> dash >> high;
+    if (wanted >= low && wanted < high) return true;
+  }
+  return false;
+}
+
+// A file of `size` bytes in a directory of its own: `text` and then zeros (a sparse file).
+class sparse_file {
+ public:
+  sparse_file(const std::string& text, std::uint64_t size)
+      : directory_(std::filesystem::temp_directory_path() /
+                   ("mapped_file_test." + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(directory_);
+    path_ = (directory_ / "file").string();
+    std::ofstream(path_, std::ios::binary) << text;
+    std::filesystem::resize_file(path_, size);
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  ~sparse_file() {
+    ::close(fd_);
+    std::filesystem::remove_all(directory_);
+  }
+  sparse_file(const sparse_file&) = delete;
+  sparse_file& operator=(const sparse_file&) = delete;
+  [[nodiscard]] int fd() const { return fd_; }
+
+ private:
+  std::filesystem::path directory_;
+  std::string path_;
+  int fd_ = -1;
+};
+
+// Destroys `map` and waits (up to 10 s) until the range it held has left the memory map.
+bool released_after_destruction(std::unique_ptr<mapped_file> map) {
+  const void* begin = map->bytes().data();
+  map.reset();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (is_mapped(begin)) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+TEST(mapped_file_test, a_small_file_is_read_and_unmapped_at_once) {
+  const sparse_file file("hello", 4096);
+  auto map = std::make_unique<mapped_file>(file.fd(), 4096);
+  ASSERT_FALSE(map->empty());
+  EXPECT_EQ(map->bytes().substr(0, 5), "hello");
+  EXPECT_EQ(map->bytes().size(), 4096U);
+  const void* begin = map->bytes().data();
+  EXPECT_TRUE(is_mapped(begin));
+  map.reset();
+  EXPECT_FALSE(is_mapped(begin));
+}
+
+TEST(mapped_file_test, a_large_file_is_unmapped_on_a_thread_of_its_own) {
+  constexpr std::uint64_t size = std::uint64_t{96} << 20;  // over the 64 MiB of mapped_file.cc
+  const sparse_file file("large", size);
+  auto map = std::make_unique<mapped_file>(file.fd(), size);
+  ASSERT_FALSE(map->empty());
+  EXPECT_EQ(map->bytes().substr(0, 5), "large");
+  EXPECT_EQ(map->bytes()[size - 1], '\0');
+  EXPECT_TRUE(is_mapped(map->bytes().data()));
+  EXPECT_TRUE(released_after_destruction(std::move(map)));
+}
+
+TEST(mapped_file_test, an_empty_request_maps_nothing) {
+  const sparse_file file("", 0);
+  const mapped_file map(file.fd(), 0);
+  EXPECT_TRUE(map.empty());
+  EXPECT_TRUE(map.bytes().empty());
+}
+
+}  // namespace
+}  // namespace dtoken::cli
