@@ -16,24 +16,36 @@
 namespace dtoken::cli {
 
 // A member's name written in the source, checked as it is compiled: it needs no escape, so it
-// is written as it is (json_text::key), where a name made at run time is checked byte by byte.
+// is written as it is (json_text::key), where a name made at run time is checked byte by byte. It
+// is kept quoted and followed by ':', as it is written: one append per member. (`dtoken scan
+// --format jsonl` of the dense 256 MiB corpus, 81,328 records, two runs of 21 alternating: 86.5
+// and 90.2 ms with three appends per name, 72.0 and 82.5 ms with one; SARIF 3% faster.)
 class literal_key {
  public:
   template <std::size_t Size>
   consteval literal_key(const char (&name)[Size])  // NOLINT(google-explicit-constructor)
       : literal_key(std::string_view(name, Size - 1)) {}
   consteval literal_key(std::string_view name)  // NOLINT(google-explicit-constructor)
-      : name_(name) {
-    for (const char c : name_) {
+      : size_(name.size() + 3) {
+    if (size_ > quoted_.size()) throw "a member name written in the source must be short";
+    for (const char c : name) {
       if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
         throw "a member name written in the source must need no escape";
       }
     }
+    quoted_[0] = '"';
+    for (std::size_t i = 0; i < name.size(); ++i) quoted_[i + 1] = name[i];
+    quoted_[name.size() + 1] = '"';
+    quoted_[name.size() + 2] = ':';
   }
-  [[nodiscard]] constexpr std::string_view name() const noexcept { return name_; }
+  // "name":
+  [[nodiscard]] constexpr std::string_view quoted() const noexcept {
+    return {quoted_.data(), size_};
+  }
 
  private:
-  std::string_view name_;
+  std::array<char, 32> quoted_{};
+  std::size_t size_;
 };
 
 class json_text {
@@ -46,11 +58,9 @@ class json_text {
   json_text& close_array() { return close(']'); }
 
   // A member's name; its value comes next.
-  json_text& key(literal_key name) {
+  json_text& key(const literal_key& name) {
     separate();
-    out_ += '"';
-    out_ += name.name();
-    out_ += "\":";
+    out_ += name.quoted();
     after_key_ = true;
     return *this;
   }
