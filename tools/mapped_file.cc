@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace dtoken::cli {
@@ -27,9 +28,13 @@ mapped_file::~mapped_file() {
   if (size_ >= background_unmap_size) {
     // A thread of its own unmaps a large file while the report is written: unmapping 256 MiB
     // took 1 ms (its page tables freed, on one thread). Nothing waits for it: a process that
-    // exits first has the kernel finish that system call, and then unmap what is left.
-    std::thread([data, size = size_] { ::munmap(data, size); }).detach();
-    return;
+    // exits first has the kernel finish that system call, and then unmap what is left. (When no
+    // thread can be started, this one unmaps it.)
+    try {
+      std::thread([data, size = size_] { ::munmap(data, size); }).detach();
+      return;
+    } catch (const std::system_error&) {
+    }
   }
   ::munmap(data, size_);
 }

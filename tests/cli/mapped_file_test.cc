@@ -4,6 +4,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -92,6 +95,42 @@ TEST(mapped_file_test, a_large_file_is_unmapped_on_a_thread_of_its_own) {
   EXPECT_EQ(map->bytes()[size - 1], '\0');
   EXPECT_TRUE(is_mapped(map->bytes().data()));
   EXPECT_TRUE(released_after_destruction(std::move(map)));
+}
+
+// This process's address space, from /proc/self/status (VmSize), in bytes.
+std::uint64_t address_space() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmSize:")) return std::stoull(line.substr(7)) * 1024;
+  }
+  return 0;
+}
+
+TEST(mapped_file_test, a_large_file_is_unmapped_at_once_when_no_thread_can_start) {
+  constexpr std::uint64_t size = std::uint64_t{96} << 20;
+  const sparse_file file("large", size);
+  // In a child whose address space cannot grow by a thread's stack: the unmapping thread cannot
+  // start, and the mapping must be gone when the destructor returns (not the process). (New
+  // threads get stacks of 256 MiB, larger than any that glibc keeps from threads that ended.)
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto map = std::make_unique<mapped_file>(file.fd(), size);
+    const void* begin = map->bytes().data();
+    pthread_attr_t attributes;
+    const rlimit limit{address_space() + (1U << 20), RLIM_INFINITY};
+    if (map->empty() || ::pthread_attr_init(&attributes) != 0 ||
+        ::pthread_attr_setstacksize(&attributes, std::size_t{256} << 20) != 0 ||
+        ::pthread_setattr_default_np(&attributes) != 0 || ::setrlimit(RLIMIT_AS, &limit) != 0) {
+      ::_exit(2);
+    }
+    map.reset();
+    ::_exit(is_mapped(begin) ? 1 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child died of signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(mapped_file_test, an_empty_request_maps_nothing) {

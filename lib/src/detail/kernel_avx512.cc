@@ -359,7 +359,8 @@ constexpr nibble_table high_classes(as_chars(high_nibble_classes));
 // The first 64 bytes of a candidate, zero past its end. One of 64 bytes or more, as every token
 // is, takes a plain load, behind a branch the CPU predicts: a masked load waits for its mask,
 // computed from the size. (avx512_vbmi_layout_span over validate_bench's candidates in a loop:
-// 10 ns a candidate with the masked load, 7 with this; medians of 41 alternating runs.)
+// 13.9-15.4 ns a candidate with the masked load, 9.3-10.3 with this; three runs of 41
+// alternating rounds, in a slow hour.)
 DTOKEN_AVX512 inline __m512i first_block(const char* data, std::size_t size) noexcept {
   if (size >= 64) return _mm512_loadu_si512(data);
   return _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, size), data);
