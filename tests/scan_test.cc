@@ -230,5 +230,31 @@ TEST(scan_test, reports_token_ids_types_and_glued_tokens) {
   EXPECT_TRUE(bounded[1]);
 }
 
+// finding::parts() splits a found token as parse() does, under every profile and for tokens of
+// both public lengths, registered or not.
+TEST(scan_test, a_findings_parts_are_those_parse_gives) {
+  const std::string text =
+      "a=dt0s01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM "
+      "b=dt0s16.FXTRAAAA.G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM "
+      "c=dt0x99.abcdefgh.0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  for (std::size_t p = 0; p < profile_count; ++p) {
+    const auto rules = static_cast<profile>(p);
+    std::size_t count = 0;
+    scan(text, rules, [&](const finding& found) {
+      ++count;
+      const parse_result parsed = parse(found.token, rules);
+      ASSERT_TRUE(parsed.ok()) << found.token;
+      const token parts = found.parts();
+      EXPECT_EQ(parts.text, parsed.value.text);
+      EXPECT_EQ(parts.prefix, parsed.value.prefix);
+      EXPECT_EQ(parts.public_part, parsed.value.public_part);
+      EXPECT_EQ(parts.secret_part, parsed.value.secret_part);
+      EXPECT_EQ(parts.type, parsed.value.type);
+    });
+    EXPECT_GE(count, 1U) << to_string(rules);
+  }
+}
+
 }  // namespace
 }  // namespace dtoken

@@ -99,7 +99,7 @@ class token_arena {
 // skip (counted in `skipped`), else whether it is a marked fixture (reported as such).
 inline std::optional<bool> fixture_verdict(const finding& found, const scan_options& options,
                                            std::size_t& skipped) {
-  const bool is_fixture = is_marked_fixture(parse(found.token, options.rules).value);
+  const bool is_fixture = is_marked_fixture(found.parts());
   if (is_fixture && options.fixtures == fixture_policy::skip) {
     ++skipped;
     return std::nullopt;

@@ -49,13 +49,16 @@ line_view line_around(std::string_view text, std::size_t at, std::size_t length,
                       bool text_starts_line, bool text_ends_line) {
   const std::size_t from = at > allow_reach ? at - allow_reach : 0;
   const std::size_t to = std::min(text.size(), at + length + allow_reach);
-  const std::size_t line_break = text.substr(from, at - from).rfind('\n');
-  const std::size_t line_end = text.substr(at + length, to - at - length).find('\n');
-  const std::size_t begin = line_break == std::string_view::npos ? from : from + line_break + 1;
-  const std::size_t end = line_end == std::string_view::npos ? to : at + length + line_end;
-  const bool start_known = line_break != std::string_view::npos || from > 0 || text_starts_line;
-  const bool end_known =
-      line_end != std::string_view::npos || to == at + length + allow_reach || text_ends_line;
+  // (glibc's memrchr and memchr, vectorized: string_view::rfind walks back byte by byte)
+  const auto* line_break = static_cast<const char*>(::memrchr(text.data() + from, '\n', at - from));
+  const auto* line_end =
+      static_cast<const char*>(std::memchr(text.data() + at + length, '\n', to - at - length));
+  const std::size_t begin =
+      line_break == nullptr ? from : static_cast<std::size_t>(line_break - text.data()) + 1;
+  const std::size_t end =
+      line_end == nullptr ? to : static_cast<std::size_t>(line_end - text.data());
+  const bool start_known = line_break != nullptr || from > 0 || text_starts_line;
+  const bool end_known = line_end != nullptr || to == at + length + allow_reach || text_ends_line;
   return {text.substr(begin, end - begin), start_known && end_known};
 }
 

@@ -527,16 +527,8 @@ std::string_view token_id_of(std::string_view candidate, profile rules) noexcept
 parse_result parse(std::string_view candidate, profile rules) noexcept {
   const result status = validate(candidate, rules);
   if (!status.ok()) return {status, {}};
-  // A valid token ends with '.' and the 64-byte secret, and its prefix is 6 bytes.
-  const std::size_t secret_begin = candidate.size() - secret_length;
-  const std::size_t public_begin = prefix_length + 1;
-  token value;
-  value.text = candidate;
-  value.prefix = candidate.substr(0, prefix_length);
-  value.public_part = candidate.substr(public_begin, secret_begin - 1 - public_begin);
-  value.secret_part = candidate.substr(secret_begin);
-  value.type = find_token_type(value.prefix);
-  return {status, value};
+  return {status,
+          split_valid_token(candidate, find_token_type(candidate.substr(0, prefix_length)))};
 }
 
 result validate_legacy(std::string_view candidate) noexcept {

@@ -63,6 +63,8 @@ struct finding {
   [[nodiscard]] std::string_view token_id() const noexcept {
     return token.substr(0, token.size() - secret_length - 1);
   }
+  /// The token's parts (it is valid under the scan's profile: no second validation).
+  [[nodiscard]] dtoken::token parts() const noexcept { return split_valid_token(token, type); }
 };
 
 /// Receives each finding, in order of offset.

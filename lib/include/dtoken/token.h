@@ -132,6 +132,18 @@ struct token {
   [[nodiscard]] constexpr std::size_t masked_length() const noexcept { return text.size(); }
 };
 
+/// The parts of `text`, a token already found valid (by validate() or a scan) under any profile:
+/// prefix '.' public part '.' 64-byte secret, and `type`, its registry entry. Nothing is checked:
+/// parse() validates first and then splits with this.
+[[nodiscard]] constexpr token split_valid_token(std::string_view text,
+                                                const token_type* type) noexcept {
+  const std::size_t secret_begin = text.size() - secret_length;
+  const std::size_t public_begin = prefix_length + 1;
+  return {text, text.substr(0, prefix_length),
+          text.substr(public_begin, secret_begin - 1 - public_begin), text.substr(secret_begin),
+          type};
+}
+
 /// Writes the masked form of `value` to `out`: its token ID, '.', then one '*' per secret byte,
 /// so that the masked form is as long as the token. Returns the number of bytes written, or 0
 /// (writing nothing) when `out` is shorter than value.masked_length().
