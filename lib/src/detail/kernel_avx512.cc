@@ -366,6 +366,26 @@ DTOKEN_AVX512 inline __m512i first_block(const char* data, std::size_t size) noe
   return _mm512_maskz_loadu_epi8(_bzhi_u64(~std::uint64_t{0}, size), data);
 }
 
+// Bytes 64-96 of a candidate (the end of the longest token and the byte after it), zero past
+// its end. (_bzhi_u64 is defined for every input.)
+DTOKEN_AVX512 inline __m512i second_block(const char* data, std::size_t size) noexcept {
+  constexpr std::size_t high_bytes = longest_token_length + 1 - 64;
+  const std::size_t beyond = size > 64 ? size - 64 : 0;
+  return _mm512_maskz_loadu_epi8(
+      _bzhi_u64(~std::uint64_t{0}, beyond < high_bytes ? beyond : high_bytes), data + 64);
+}
+
+// How many bytes of a candidate of `size` fit a layout, from the fit masks of its two blocks.
+// (Arithmetic, not `?:`, which the compiler turns into branches here; _tzcnt_u64 is defined for
+// every input, which std::countr_one's zero check is not.)
+DTOKEN_AVX512 inline std::uint64_t fitting_span(std::uint64_t fits_low, std::uint64_t fits_high,
+                                                std::size_t size) noexcept {
+  const auto low_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits_low));
+  const auto high_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits_high));
+  const std::uint64_t span = low_run + (high_run & (0 - (low_run >> 6U)));  // (low_run <= 64)
+  return span < size ? span : size;
+}
+
 // Each byte's class by nibbles (char_class.h), tested against its position's classes.
 // (The kinds of the stopping byte come from masks computed beside the span's, so that they add
 // no loads after it: the strict profile's validate() waits on this.)
@@ -373,17 +393,11 @@ DTOKEN_AVX512 layout_stop avx512_layout_span(const char* data, std::size_t size,
                                              const token_layout& layout) noexcept {
   // Bytes 0-96: a token and the byte after it. (No branch in this function depends on the
   // candidate but first_block's, on whether it has 64 bytes, as tokens do: near misses are of
-  // every length and break anywhere. _tzcnt_u64 and _bzhi_u64 are defined for every input, which
-  // std::countr_one's zero check is not.)
-  constexpr std::size_t high_bytes = longest_token_length + 1 - 64;
-  const std::size_t beyond = size > 64 ? size - 64 : 0;
-  const std::uint64_t present_high =
-      _bzhi_u64(~std::uint64_t{0}, beyond < high_bytes ? beyond : high_bytes);
+  // every length and break anywhere.)
   const __m512i low_table = load_table(low_classes);
   const __m512i high_table = load_table(high_classes);
-  const __m512i classes[2] = {
-      nibble_class(first_block(data, size), low_table, high_table),
-      nibble_class(_mm512_maskz_loadu_epi8(present_high, data + 64), low_table, high_table)};
+  const __m512i classes[2] = {nibble_class(first_block(data, size), low_table, high_table),
+                              nibble_class(second_block(data, size), low_table, high_table)};
   std::uint64_t fits[2];
   std::uint64_t kinds[3][2];  // full stop, continues, upper alnum
   for (std::size_t v = 0; v < 2; ++v) {
@@ -395,11 +409,7 @@ DTOKEN_AVX512 layout_stop avx512_layout_span(const char* data, std::size_t size,
     kinds[2][v] = _mm512_test_epi8_mask(
         classes[v], _mm512_set1_epi8(static_cast<char>(nibble_mask_of(alphabet::upper_alnum))));
   }
-  // (arithmetic, not `?:`, which the compiler turns into branches here)
-  const auto low_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits[0]));
-  const auto high_run = static_cast<std::uint64_t>(_tzcnt_u64(~fits[1]));
-  std::uint64_t span = low_run + (high_run & (0 - (low_run >> 6U)));  // (low_run <= 64)
-  span = span < size ? span : size;
+  const std::uint64_t span = fitting_span(fits[0], fits[1], size);
   const std::uint64_t in_high = 0 - (span >> 6U);  // all ones when span >= 64 (span <= 96)
   const auto at = [in_high, span](const std::uint64_t(&mask)[2]) {  // (no SIMD: needs no target)
     return static_cast<unsigned>(((mask[0] ^ ((mask[0] ^ mask[1]) & in_high)) >> (span % 64)) & 1U);
@@ -433,10 +443,6 @@ static_assert(std::all_of(high_nibble_classes.begin() + 8, high_nibble_classes.e
 DTOKEN_AVX512_VBMI layout_stop avx512_vbmi_layout_span(const char* data, std::size_t size,
                                                        const token_layout& layout) noexcept {
   // (as in avx512_layout_span: only first_block branches)
-  constexpr std::size_t high_bytes = longest_token_length + 1 - 64;
-  const std::size_t beyond = size > 64 ? size - 64 : 0;
-  const std::uint64_t present_high =
-      _bzhi_u64(~std::uint64_t{0}, beyond < high_bytes ? beyond : high_bytes);
   const __m512i table_low = _mm512_load_si512(ascii_classes.classes.data());
   const __m512i table_high = _mm512_load_si512(ascii_classes.classes.data() + 64);
   const auto classes_of = [&](__m512i bytes) DTOKEN_AVX512_VBMI {
@@ -444,13 +450,10 @@ DTOKEN_AVX512_VBMI layout_stop avx512_vbmi_layout_span(const char* data, std::si
                                           table_high);
   };
   const __m512i low = classes_of(first_block(data, size));
-  const __m512i high = classes_of(_mm512_maskz_loadu_epi8(present_high, data + 64));
-  const auto low_run = static_cast<std::uint64_t>(
-      _tzcnt_u64(~_mm512_test_epi8_mask(low, _mm512_load_si512(layout.fits.data()))));
-  const auto high_run = static_cast<std::uint64_t>(
-      _tzcnt_u64(~_mm512_test_epi8_mask(high, _mm512_load_si512(layout.fits.data() + 64))));
-  std::uint64_t span = low_run + (high_run & (0 - (low_run >> 6U)));  // (low_run <= 64)
-  span = span < size ? span : size;
+  const __m512i high = classes_of(second_block(data, size));
+  const std::uint64_t span =
+      fitting_span(_mm512_test_epi8_mask(low, _mm512_load_si512(layout.fits.data())),
+                   _mm512_test_epi8_mask(high, _mm512_load_si512(layout.fits.data() + 64)), size);
   // The class at `span` (0 past the end: the loads zeroed those bytes), in byte 0.
   const auto classes = static_cast<std::uint8_t>(_mm512_cvtsi512_si32(
       _mm512_permutex2var_epi8(low, _mm512_set1_epi8(static_cast<char>(span)), high)));
