@@ -4,8 +4,8 @@
 #include <signal.h>
 #include <sys/mman.h>
 
+#include <exception>
 #include <mutex>
-#include <system_error>
 #include <thread>
 
 namespace dtoken::cli {
@@ -29,11 +29,11 @@ mapped_file::~mapped_file() {
     // A thread of its own unmaps a large file while the report is written: unmapping 256 MiB
     // took 1 ms (its page tables freed, on one thread). Nothing waits for it: a process that
     // exits first has the kernel finish that system call, and then unmap what is left. (When no
-    // thread can be started, this one unmaps it.)
+    // thread can be started, std::system_error, or its state not allocated, this one unmaps it.)
     try {
       std::thread([data, size = size_] { ::munmap(data, size); }).detach();
       return;
-    } catch (const std::system_error&) {
+    } catch (const std::exception&) {
     }
   }
   ::munmap(data, size_);
