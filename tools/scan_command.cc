@@ -122,7 +122,7 @@ void report(report_writer& writer, report_tally& tally, const scan_options& opti
 
 // Standard input, scanned after the files, on this thread, and written as it streams (and
 // flushed after each finding, but in one-document formats).
-file_result scan_standard_input(std::istream& in, std::ostream& out, report_writer& writer,
+file_result scan_standard_input(std::istream& in, report_writer& writer,
                                 const scan_options& options, report_tally& tally) {
   occurrence_counter occurrences;
   const auto read = [&in](std::vector<char>& buffer, bool& failed) {
@@ -139,7 +139,7 @@ file_result scan_standard_input(std::istream& in, std::ostream& out, report_writ
       shown = std::string_view(print.data(), print.size());
     }
     report(writer, tally, options, {"-", "-", found, shown, *fixture});
-    if (writer.streams()) out.flush();
+    if (writer.streams()) writer.flush();
   });
   result.fixtures_skipped = fixtures_skipped;
   return result;
@@ -477,7 +477,7 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
     incomplete = true;
   }
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (targets[i].path == "-") results[i] = scan_standard_input(in, out, writer, options, tally);
+    if (targets[i].path == "-") results[i] = scan_standard_input(in, writer, options, tally);
     const file_result& file = results[i];
     if (!file.note.empty()) err << "dtoken scan: note: " << file.path << ": " << file.note << '\n';
     if (!file.warning.empty()) {

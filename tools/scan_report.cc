@@ -227,16 +227,26 @@ record_writer<std::ostream> framed(std::ostream& out, const report_renderer& ren
 }  // namespace
 
 report_writer::report_writer(std::ostream& out, const report_renderer& renderer)
-    : renderer_(renderer), records_(framed(out, renderer)) {}
-
-void report_writer::write(std::string_view records) { records_.add_joined(records); }
+    : out_(out), renderer_(renderer), records_(framed(out, renderer)) {}
 
 void report_writer::add(const report_item& item) {
-  record_.clear();
-  renderer_.render(record_, item);
-  write(record_);
+  renderer_.render(batch_, item);
+  if (batch_.size() >= batch_size) write_batch();
 }
 
-void report_writer::finish() { records_.finish(); }
+void report_writer::write_batch() {
+  records_.add_joined(batch_);
+  batch_.clear();
+}
+
+void report_writer::flush() {
+  write_batch();
+  out_.flush();
+}
+
+void report_writer::finish() {
+  write_batch();
+  records_.finish();
+}
 
 }  // namespace dtoken::cli

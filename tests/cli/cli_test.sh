@@ -329,6 +329,27 @@ run scan-bad-profile 2 "$dtoken" scan --profile loose "$tree"
 # A FIFO named as a path (process substitution) is read to its end.
 run scan-fifo 1 "$dtoken" scan <(printf 'k=%s\n' "$docs")
 expect scan-fifo "$out" ":1:3: dt0s01"
+# Standard input is reported as it streams: each finding goes out (text and JSON Lines) once its
+# line is read, before the input ends (tail -f app.log | dtoken scan -).
+cat >"$work/scan_stream.py" <<'PY'
+import select, subprocess, sys
+dtoken, token, form = sys.argv[1], sys.argv[2], sys.argv[3]
+child = subprocess.Popen([dtoken, "scan", "--format", form, "-"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+child.stdin.write(f"k={token}\n".encode())
+child.stdin.flush()
+seen = b""
+while b"\n" not in seen and select.select([child.stdout], [], [], 10)[0]:
+    chunk = child.stdout.read1(4096)
+    if not chunk:
+        break
+    seen += chunk
+child.stdin.close()
+child.wait()
+sys.exit(0 if b"dt0s01.ST2EY72KQINMH574WMNVI7YN" in seen else 1)
+PY
+run scan-stdin-streams-text 0 /usr/bin/python3 "$work/scan_stream.py" "$dtoken" "$docs" text
+run scan-stdin-streams-jsonl 0 /usr/bin/python3 "$work/scan_stream.py" "$dtoken" "$docs" jsonl
 refuse scan-no-progress-off-terminal "$err" "scanning:"
 run scan-progress-always 1 "$dtoken" scan --progress always "$tree/src"
 expect scan-progress-always "$err" "scanning: 3/3 files, "
