@@ -5,7 +5,8 @@
 // published regex. Tokens in base64 and percent-encoding (scan_encoded_part): a scan in two
 // parts (cut where the input says) reports what the whole scan does; so does each kernel; each
 // finding validates and its run lies in the input; mask_encoded keeps the length and leaves
-// nothing that a second encoded scan finds.
+// nothing that a second encoded scan finds. scan_part_with_encoded, whose kernel search marks
+// where encoded tokens may begin, reports what scan_part and then scan_encoded_part report.
 #include <algorithm>
 #include <boost/regex.hpp>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "detail/kernel.h"
@@ -88,6 +90,21 @@ void check_encoded(std::string_view text, dtoken::profile rules, std::size_t cut
       fail("kernels find different encoded tokens", text);
     }
   });
+
+  // One call, in two parts (the second starts at the cut): what the two calls give.
+  for (const auto& [begin, end] : {std::pair{std::size_t{0}, cut}, std::pair{cut, text.size()}}) {
+    std::vector<hit> two_calls;
+    std::vector<hit> one_call;
+    const auto into = [](std::vector<hit>& hits) {
+      return [&hits](const finding& found) {
+        hits.push_back({found.offset, found.length, found.line, found.column, found.bounded});
+      };
+    };
+    scan_part(text, begin, end, rules, into(two_calls));
+    scan_encoded_part(text, begin, end, rules, into(two_calls));
+    scan_part_with_encoded(text, begin, end, rules, into(one_call));
+    if (one_call != two_calls) fail("one call of plain and encoded scans differs from two", text);
+  }
 
   std::string masked(text);
   mask_encoded(masked, rules);

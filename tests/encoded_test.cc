@@ -150,6 +150,85 @@ RC_GTEST_PROP(encoded_property, mask_encoded_masks_the_run_and_keeps_glued_plain
   }
 }
 
+namespace {
+
+// Everything a finding says, for comparing two scans.
+struct full_hit {
+  std::uint64_t offset;
+  std::size_t length;
+  std::string token;
+  encoding kind;
+  std::uint64_t line;
+  std::uint64_t column;
+  bool bounded;
+  bool operator==(const full_hit&) const = default;
+};
+
+// Lines of filler (full of the bytes of the pairs that mark an encoded "dt0", so that most pairs
+// anchor nothing), plain tokens, and tokens in base64 and percent-encoding: kilobytes, so that
+// the kernel's search runs whole blocks, stops at candidates and skips tokens.
+std::string mixed_text() {
+  std::string text;
+  const int pieces = *rc::gen::inRange(1, 60);
+  for (int k = 0; k < pieces; ++k) {
+    switch (*rc::gen::inRange(0, 6)) {
+      case 0:
+        text += "plain: " + *dtoken::test::family_token() + *separator();
+        break;
+      case 1:
+        text += "b64: " +
+                base64(*rc::gen::container<std::string>(*rc::gen::inRange<std::size_t>(0, 3),
+                                                        rc::gen::arbitrary<char>()) +
+                           *dtoken::test::family_token(),
+                       *rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>()) +
+                "\n";
+        break;
+      case 2:
+        text +=
+            "url: " + percent(*dtoken::test::family_token(), *rc::gen::arbitrary<bool>(), false) +
+            "&x\n";
+        break;
+      default:
+        text += *rc::gen::container<std::string>(
+            *rc::gen::inRange<std::size_t>(0, 700),
+            rc::gen::elementOf(std::string_view("xyz0123 HQ0MdD%26ZR.kdw\n\xC8\xB2")));
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+// scan_part_with_encoded() gives what scan_part() and then scan_encoded_part() give, finding for
+// finding (lines, columns and all), whether or not the kernel marks pairs as it searches.
+RC_GTEST_PROP(encoded_property, one_call_finds_what_the_plain_and_encoded_scans_find, ()) {
+  const std::string text = mixed_text();
+  const std::size_t begin = *rc::gen::inRange<std::size_t>(0, text.size() / 2 + 1);
+  const std::size_t end = *rc::gen::inRange<std::size_t>(begin, text.size() + 1);
+  const profile rules =
+      *rc::gen::element(profile::family, profile::family, profile::documented, profile::strict);
+  std::vector<full_hit> two_calls;
+  std::vector<full_hit> one_call;
+  const auto into = [](std::vector<full_hit>& hits) {
+    return [&hits](const finding& found) {
+      hits.push_back({found.offset, found.length, std::string(found.token), found.encoded,
+                      found.line, found.column, found.bounded});
+    };
+  };
+  const dtoken::part_lines expected_lines =
+      dtoken::scan_part(text, begin, end, rules, into(two_calls));
+  dtoken::scan_encoded_part(text, begin, end, rules, into(two_calls));
+  const dtoken::part_lines lines =
+      dtoken::scan_part_with_encoded(text, begin, end, rules, into(one_call));
+  RC_ASSERT(one_call == two_calls);
+  RC_ASSERT(lines.newlines == expected_lines.newlines);
+  RC_ASSERT(lines.last_line_begin == expected_lines.last_line_begin);
+  RC_TAG(std::any_of(two_calls.begin(), two_calls.end(),
+                     [](const full_hit& h) { return h.kind != encoding::none; })
+             ? "encoded findings"
+             : "no encoded finding");
+}
+
 TEST(encoded_test, no_token_no_finding) {
   // base64 of near misses and of plain words, and '%2E' without a token
   const std::string text =

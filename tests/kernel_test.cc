@@ -272,6 +272,107 @@ TEST(kernel_test, prefix_searches_over_long_texts_agree_with_a_reference) {
   }
 }
 
+// find_prefix_marking: the search of find_prefix (the same start, the same newlines), and every
+// pair of encoded_pairs that starts in the blocks it read lies in one of the ranges it marked
+// (unless they overflowed, which these texts, with few pairs, must not make them do). Long texts
+// of lines, with planted candidates (so that the search stops, and settles blocks at its edges)
+// and the pairs' bytes and those plus 0x80 sprinkled, at every alignment.
+TEST(kernel_test, marking_searches_mark_every_pair_they_read) {
+  std::mt19937_64 rng(12);
+  const std::string_view bytes = "HQ0MdD%26\xC8\xD1\xB0\xCD\xE4\xC4\xA5\xB2\xB6";
+  static constexpr std::string_view planted[] = {
+      "dt0c01.A", "dt0s01.ST2EY72KQINMH574WMNVI7YN.",
+      "dt0s01.ST2EY72KQINMH574WMNVI7YN."
+      "G3DFPBEJYMODIDAEX454M7YWBUVEFOWKPRVMWFASS64NFH52PX6BNDVFFM572RZM"};
+  std::vector<const kernel*> marking;
+  for (const kernel* k : wide_kernels()) {
+    if (k->find_prefix_marking != nullptr) marking.push_back(k);
+  }
+  ASSERT_FALSE(marking.empty()) << "no kernel of this CPU marks pairs (AVX-512)";
+  std::size_t marked_pairs = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text(rng() % 20000, 'x');
+    for (std::size_t i = 49; i < text.size(); i += 50) text[i] = '\n';
+    for (std::size_t sprinkled = rng() % 12; sprinkled > 0 && text.size() > 1; --sprinkled) {
+      const std::size_t at = rng() % (text.size() - 1);
+      const auto& pair = encoded_pairs[rng() % std::size(encoded_pairs)];
+      const bool real = rng() % 2 == 0;
+      text[at] = real ? pair[0] : bytes[rng() % bytes.size()];
+      text[at + 1] = real ? pair[1] : bytes[rng() % bytes.size()];
+    }
+    for (std::size_t plants = rng() % 6; plants > 0; --plants) {
+      const std::string_view piece = planted[rng() % std::size(planted)];
+      if (piece.size() < text.size())
+        text.replace(rng() % (text.size() - piece.size()), piece.size(), piece);
+    }
+    const std::size_t pad = rng() % 64;
+    const std::string padded = std::string(pad, 'd') + text + "t0";
+    const char* data = padded.data() + pad;
+    const std::size_t size = text.size();
+    const std::size_t from = text.empty() ? 0 : rng() % size;
+    const prefix_filter filter = random_filter(rng);
+    for (const kernel* k : marking) {
+      newline_tally expected_lines;
+      const std::size_t expected =
+          k->find_prefix(data, size, from, from, size, expected_lines, filter);
+      newline_tally lines;
+      pair_ranges pairs;
+      ASSERT_EQ(k->find_prefix_marking(data, size, from, from, size, lines, filter, pairs),
+                expected)
+          << k->name << " round " << round;
+      ASSERT_EQ(lines.count, expected_lines.count) << k->name << " round " << round;
+      ASSERT_FALSE(pairs.overflow) << k->name << " round " << round;
+      // What the search read: from the start of the block of `from` to the end of the block of
+      // the start it returned (all, when it returned none).
+      const auto into_block =
+          static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(data + from) & 63);
+      const std::size_t read_from = from >= into_block ? from - into_block : 0;
+      const std::size_t read_to =
+          expected == size ? size : std::min(size, expected - ((expected - read_from) % 64) + 64);
+      for (std::size_t r = 0; r < pairs.count; ++r) {
+        ASSERT_LT(pairs.begins[r], pairs.ends[r]);
+        ASSERT_LE(pairs.ends[r], size);
+        if (r > 0) {
+          ASSERT_GT(pairs.begins[r], pairs.ends[r - 1]);
+        }
+      }
+      for (std::size_t p = read_from; p + 2 <= size && p < read_to; ++p) {
+        const bool is_pair = std::any_of(
+            std::begin(encoded_pairs), std::end(encoded_pairs),
+            [&](const auto& pair) { return text[p] == pair[0] && text[p + 1] == pair[1]; });
+        if (!is_pair) continue;
+        ++marked_pairs;
+        bool marked = false;
+        for (std::size_t r = 0; r < pairs.count; ++r) {
+          marked = marked || (pairs.begins[r] <= p && p < pairs.ends[r]);
+        }
+        ASSERT_TRUE(marked) << k->name << " round " << round << ": the pair at " << p;
+      }
+    }
+  }
+  EXPECT_GT(marked_pairs, 1000U);  // (the texts did hold pairs to mark)
+}
+
+TEST(kernel_test, pair_ranges_merge_in_order_and_overflow_otherwise) {
+  pair_ranges pairs;
+  pairs.add(64, 128);
+  pairs.add(128, 192);  // touching: merged
+  pairs.add(100, 150);  // inside: merged
+  pairs.add(10, 10);    // empty: nothing
+  pairs.add(256, 320);
+  ASSERT_EQ(pairs.count, 2U);
+  EXPECT_EQ(pairs.begins[0], 64U);
+  EXPECT_EQ(pairs.ends[0], 192U);
+  EXPECT_EQ(pairs.begins[1], 256U);
+  EXPECT_FALSE(pairs.overflow);
+  pairs.add(0, 10);  // before the last range, apart from it
+  EXPECT_TRUE(pairs.overflow);
+  pair_ranges many;
+  for (std::size_t k = 0; k <= pair_ranges::capacity; ++k) many.add(100 * k, 100 * k + 10);
+  EXPECT_TRUE(many.overflow);
+  EXPECT_EQ(many.count, pair_ranges::capacity);
+}
+
 TEST(kernel_test, newline_counts_agree_with_scalar) {
   std::mt19937_64 rng(10);
   const auto kernels = wide_kernels();

@@ -106,9 +106,12 @@ void scan_blob(std::string_view text, const scan_options& options, token_arena& 
     out.hashes.push_back(std::hash<std::string_view>{}(found.token));
     out.fixture.push_back(*is_fixture ? 1 : 0);
   };
-  scan(text, options.rules, keep);
   // (encoded tokens after the plain ones: a blob's findings need no order of offsets)
-  if (options.decode) scan_encoded_part(text, 0, text.size(), options.rules, keep);
+  if (options.decode) {
+    scan_part_with_encoded(text, 0, text.size(), options.rules, keep);
+  } else {
+    scan(text, options.rules, keep);
+  }
 }
 
 // A temporary file that holds `text`, removed with this object.

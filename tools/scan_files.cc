@@ -67,11 +67,16 @@ void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool 
     slice.found.take(found, options, arena);
   };
   const auto scan = [&] {
-    slice.lines = scan_part(text, begin, end, options.rules, keep);
     if (options.decode) {
-      const std::size_t plain = slice.found.findings.size();
-      scan_encoded_part(text, begin, end, options.rules, keep);
-      if (slice.found.findings.size() > plain) slice.found.sort_by_offset();
+      // (the plain findings come first, then the encoded ones: in order of offset, all of them)
+      slice.lines = scan_part_with_encoded(text, begin, end, options.rules, keep);
+      const auto& found = slice.found.findings;
+      if (!std::is_sorted(found.begin(), found.end(),
+                          [](const finding& a, const finding& b) { return a.offset < b.offset; })) {
+        slice.found.sort_by_offset();
+      }
+    } else {
+      slice.lines = scan_part(text, begin, end, options.rules, keep);
     }
     slice.done = true;
   };

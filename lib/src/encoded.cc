@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "detail/char_class.h"
+#include "detail/encoded_ranges.h"
 #include "detail/kernel.h"
 #include "detail/token_at.h"
 #include "dtoken/scan.h"
@@ -168,6 +169,14 @@ class line_counter {
     counted_ = to;
   }
 
+  // Moves to `mark`, a position ahead whose line is known (a plain finding's).
+  void jump(const detail::line_marks::mark& mark) noexcept {
+    if (mark.offset <= counted_) return;
+    counted_ = mark.offset;
+    line_ = mark.line;
+    line_begin_ = mark.line_begin;
+  }
+
   // The line and column of `offset`, whose line is that of `position` (>= what was counted).
   void place(finding& found, std::size_t position, std::size_t offset) const noexcept {
     std::uint64_t line = line_;
@@ -203,14 +212,53 @@ std::string_view to_string(encoding value) noexcept {
   return "none";
 }
 
-void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
-                       finding_sink sink, void* context) noexcept {
+namespace {
+
+// The pairs of encoded_pairs that the search visits, in order: all in [at, search_end), or only
+// those in the ranges the plain search marked (when they did not overflow).
+class pair_walk {
+ public:
+  pair_walk(std::string_view text, std::size_t search_end, const detail::pair_ranges* ranges)
+      : data_(text.data()),
+        search_end_(search_end),
+        ranges_(ranges != nullptr && !ranges->overflow ? ranges : nullptr) {}
+
+  // The first pair at or after `at`; search_end if there is none.
+  std::size_t next(std::size_t at) noexcept {
+    const detail::kernel& kernel = detail::active_kernel();
+    if (ranges_ == nullptr) return kernel.find_encoded(data_, search_end_, at);
+    for (; range_ < ranges_->count; ++range_) {
+      // (a pair that starts at a range's last byte ends after it)
+      const std::size_t from = std::max(at, ranges_->begins[range_]);
+      const std::size_t to = std::min(search_end_, ranges_->ends[range_] + 1);
+      if (from + 2 > to) continue;
+      if (const std::size_t found = kernel.find_encoded(data_, to, from); found + 2 <= to) {
+        return found;
+      }
+    }
+    return search_end_;
+  }
+
+ private:
+  const char* data_;
+  std::size_t search_end_;
+  const detail::pair_ranges* ranges_;
+  std::size_t range_ = 0;  // the range where the last pair was found
+};
+
+// scan_encoded_part() over the pairs of `ranges` (all, when null), its lines counted on from the
+// plain findings' `marks` (when not null).
+void scan_encoded(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                  const detail::pair_ranges* ranges, const detail::line_marks* marks,
+                  finding_sink sink, void* context) noexcept {
   // An anchor lies at most 6 bytes before its pair: pairs up to end + 6 may anchor in the part.
   const std::size_t search_end = std::min(text.size(), end + 7);
   line_counter lines(text, begin);
   run last_run;  // the base64 run of the last finding: its other tokens need no second walk
+  pair_walk pairs(text, search_end, ranges);
+  std::size_t next_mark = 0;
   for (std::size_t at = begin;;) {
-    at = detail::active_kernel().find_encoded(text.data(), search_end, at);
+    at = pairs.next(at);
     if (at + 2 > search_end) break;
     const anchor mark = anchor_of(text, at);
     const std::size_t counted_to = std::max(begin, at >= 6 ? at - 6 : 0);  // <= mark.position
@@ -239,6 +287,11 @@ void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end
     found.length = where.end - where.begin;
     // (lines are counted only for findings: pairs are found at the speed of memory, newlines would
     // not be; `counted_to` grows with `at`, and never passes an anchor still to come)
+    for (; marks != nullptr && next_mark < marks->count &&
+           marks->marks[next_mark].offset <= counted_to;
+         ++next_mark) {
+      lines.jump(marks->marks[next_mark]);
+    }
     lines.advance(counted_to);
     lines.place(found, mark.position, where.begin);
     found.token = decoded.substr(mark.skip, length);
@@ -250,6 +303,19 @@ void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end
     found.bounded = !glued_before && !glued_after;
     sink(context, found);
   }
+}
+
+}  // namespace
+
+void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                       finding_sink sink, void* context) noexcept {
+  scan_encoded(text, begin, end, rules, nullptr, nullptr, sink, context);
+}
+
+void detail::scan_encoded_ranges(std::string_view text, std::size_t begin, std::size_t end,
+                                 profile rules, const pair_ranges& pairs, const line_marks& lines,
+                                 finding_sink sink, void* context) noexcept {
+  scan_encoded(text, begin, end, rules, &pairs, &lines, sink, context);
 }
 
 }  // namespace dtoken

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "detail/char_class.h"
+#include "detail/encoded_ranges.h"
 #include "detail/kernel.h"
 #include "detail/token_at.h"
 
@@ -19,6 +20,30 @@ constexpr std::size_t longest_token = longest_token_length;
 constexpr std::size_t candidate_bytes = 8;  // what find_prefix() looks at
 
 bool is_alnum(char c) noexcept { return detail::has_class(c, detail::alnum_bit); }
+
+// `at` rounded down to the start of its 64-byte block in memory (not before data[0]): where the
+// kernel's search from `at` begins to read.
+std::size_t block_of(const char* data, std::size_t at) noexcept {
+  const auto into_block =
+      static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(data + at) & 63);
+  return at >= into_block ? at - into_block : 0;
+}
+
+// The kernel's search from `at`, marking encoded pairs in `pairs` when there are any: where the
+// kernel cannot mark them, `pairs` overflows, and the encoded search reads the whole part.
+std::size_t find_prefix(const char* data, std::size_t size, std::size_t at, std::size_t count_from,
+                        std::size_t count_end, detail::newline_tally& lines,
+                        detail::prefix_filter filter, detail::pair_ranges* pairs) noexcept {
+  const detail::kernel& kernel = detail::active_kernel();
+  if (pairs == nullptr) {
+    return kernel.find_prefix(data, size, at, count_from, count_end, lines, filter);
+  }
+  if (kernel.find_prefix_marking == nullptr) {
+    pairs->overflow = true;
+    return kernel.find_prefix(data, size, at, count_from, count_end, lines, filter);
+  }
+  return kernel.find_prefix_marking(data, size, at, count_from, count_end, lines, filter, *pairs);
+}
 
 }  // namespace
 
@@ -41,8 +66,10 @@ void scanner::count_lines(std::string_view window, std::uint64_t base,
 
 std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, std::size_t from,
                                  std::size_t limit, std::uint64_t count_to, bool at_end,
-                                 finding_sink sink, void* context) noexcept {
+                                 finding_sink sink, void* context,
+                                 detail::pair_ranges* pairs) noexcept {
   std::size_t at = std::max<std::uint64_t>(from, resume_ > base ? resume_ - base : 0);
+  std::size_t marked_to = at;  // with `pairs`: the bytes before it are marked or added whole
   while (at < limit) {
     // Every token starts with "dt0"; the kernel finds the next one at memory speed, and counts
     // the newlines before it (up to count_to) in the same pass.
@@ -54,11 +81,18 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
     const std::size_t count_end =
         static_cast<std::size_t>(std::max(counted_, std::min(count_to, base + searched)) - base);
     detail::newline_tally lines;
+    if (pairs != nullptr) {  // the bytes of a token just reported, which no search read
+      pairs->add(marked_to, block_of(window.data(), at));
+    }
     // (strict's tokens are family tokens: the family filter drops near misses for both)
-    const std::size_t start = detail::active_kernel().find_prefix(
-        window.data(), searched, at, count_from, count_end, lines,
-        rules_ == profile::documented ? detail::prefix_filter::documented
-                                      : detail::prefix_filter::family);
+    const std::size_t start =
+        find_prefix(window.data(), searched, at, count_from, count_end, lines,
+                    rules_ == profile::documented ? detail::prefix_filter::documented
+                                                  : detail::prefix_filter::family,
+                    pairs);
+    marked_to = std::max(marked_to, start >= searched
+                                        ? searched
+                                        : std::min(searched, block_of(window.data(), start) + 64));
     if (lines.count > 0) {
       line_ += lines.count;
       line_begin_ = base + lines.line_start;
@@ -86,6 +120,9 @@ std::size_t scanner::scan_window(std::string_view window, std::uint64_t base, st
     sink(context, found);
     resume_ = offset + length;
     at = start + length;
+  }
+  if (pairs != nullptr) {  // the bytes after the last search, up to where pairs may anchor
+    pairs->add(marked_to, std::min(window.size(), limit + candidate_bytes - 1));
   }
   return limit;
 }
@@ -134,16 +171,41 @@ void scanner::feed(std::string_view chunk, finding_sink sink, void* context) noe
   keep_tail(chunk, chunk_base);
 }
 
-part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
-                     finding_sink sink, void* context) noexcept {
+part_lines scanner::scan_whole_part(std::string_view text, std::size_t begin, std::size_t end,
+                                    profile rules, finding_sink sink, void* context,
+                                    detail::pair_ranges* pairs) noexcept {
   // The whole input is in view: no byte is held back, nothing copied. Lines count from `begin`.
   scanner part(rules);
   part.resume_ = begin;
   part.counted_ = begin;
   part.line_begin_ = begin;
-  part.scan_window(text, 0, begin, end, end, true, sink, context);
+  part.scan_window(text, 0, begin, end, end, true, sink, context, pairs);
   part.count_lines(text, 0, end);
   return {part.line_ - 1, part.line_ > 1 ? part.line_begin_ : 0};
+}
+
+part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end, profile rules,
+                     finding_sink sink, void* context) noexcept {
+  return scanner::scan_whole_part(text, begin, end, rules, sink, context, nullptr);
+}
+
+part_lines scan_part_with_encoded(std::string_view text, std::size_t begin, std::size_t end,
+                                  profile rules, finding_sink sink, void* context) noexcept {
+  // The plain findings pass through, their lines kept for the encoded search.
+  struct plain_pass {
+    finding_sink sink;
+    void* context;
+    detail::line_marks lines;
+  } plain{sink, context, {}};
+  const auto keep = [](void* pass, const finding& found) noexcept {
+    auto& self = *static_cast<plain_pass*>(pass);
+    self.lines.add(found);
+    self.sink(self.context, found);
+  };
+  detail::pair_ranges pairs;
+  const part_lines lines = scanner::scan_whole_part(text, begin, end, rules, keep, &plain, &pairs);
+  detail::scan_encoded_ranges(text, begin, end, rules, pairs, plain.lines, sink, context);
+  return lines;
 }
 
 void scanner::finish(finding_sink sink, void* context) noexcept {

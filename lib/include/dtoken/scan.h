@@ -72,6 +72,10 @@ using finding_sink = void (*)(void* context, const finding& found) noexcept;
 
 struct part_lines;
 
+namespace detail {
+struct pair_ranges;  // (internal: where scan_part_with_encoded() searches for encoded tokens)
+}  // namespace detail
+
 /// A streaming scanner. Feed it the input in chunks of any size (even 1 byte), then finish().
 class scanner {
  public:
@@ -103,14 +107,23 @@ class scanner {
  private:
   friend part_lines scan_part(std::string_view text, std::size_t begin, std::size_t end,
                               profile rules, finding_sink sink, void* context) noexcept;
+  friend part_lines scan_part_with_encoded(std::string_view text, std::size_t begin,
+                                           std::size_t end, profile rules, finding_sink sink,
+                                           void* context) noexcept;
 
   // Reports findings that start in [from, limit) of `window` (whose first byte is at `base`),
   // counting lines along the way up to absolute offset `count_to` at most. Without `at_end`,
   // stops at the first start whose token and following byte are not all in the window, and
-  // returns its index; else returns `limit`.
+  // returns its index; else returns `limit`. With `pairs` (a whole input: at_end), adds where
+  // an encoded token's pair may start in [from, limit + 7): what the kernel saw as it searched
+  // (kernel::find_prefix_marking), and the bytes it skipped.
   std::size_t scan_window(std::string_view window, std::uint64_t base, std::size_t from,
                           std::size_t limit, std::uint64_t count_to, bool at_end, finding_sink sink,
-                          void* context) noexcept;
+                          void* context, detail::pair_ranges* pairs = nullptr) noexcept;
+  // Scans the part [begin, end) of `text`, held whole (scan_part()), with `pairs` as above.
+  static part_lines scan_whole_part(std::string_view text, std::size_t begin, std::size_t end,
+                                    profile rules, finding_sink sink, void* context,
+                                    detail::pair_ranges* pairs) noexcept;
   // Counts lines in window bytes up to absolute offset `target`.
   void count_lines(std::string_view window, std::uint64_t base, std::uint64_t target) noexcept;
   void keep_tail(std::string_view window, std::uint64_t base) noexcept;
@@ -177,6 +190,23 @@ void scan_encoded_part(std::string_view text, std::size_t begin, std::size_t end
   scan_encoded_part(text, begin, end, rules,
                     &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
                     detail::context_of(callback));
+}
+
+/// scan_part() and then scan_encoded_part() of the same part, in one call: `sink` gets the
+/// part's plain findings in order, then its encoded ones, exactly as the two calls give them.
+/// Faster where the kernel allows (AVX-512): the plain search marks, as it reads the part, the
+/// few places where an encoded token may begin, and the encoded search reads only those instead
+/// of the whole part again. It allocates nothing.
+part_lines scan_part_with_encoded(std::string_view text, std::size_t begin, std::size_t end,
+                                  profile rules, finding_sink sink, void* context) noexcept;
+
+template <typename Callback>
+part_lines scan_part_with_encoded(std::string_view text, std::size_t begin, std::size_t end,
+                                  profile rules, Callback&& callback) noexcept {
+  return scan_part_with_encoded(
+      text, begin, end, rules,
+      &detail::trampoline<std::remove_reference_t<Callback>, const finding&>,
+      detail::context_of(callback));
 }
 
 /// Numbers the findings of consecutive parts (scan_part()) as a scan of the whole input does:

@@ -28,9 +28,15 @@ void detect_classify(const char* data, std::size_t size, const alphabet_triple& 
 std::size_t detect_count_newlines(const char* data, std::size_t size) noexcept;
 std::size_t detect_find_encoded(const char* data, std::size_t size, std::size_t from) noexcept;
 
-constinit const kernel detecting{"detecting",           detect_span,        detect_documented_span,
-                                 detect_find_prefix,    detect_layout_span, detect_classify,
-                                 detect_count_newlines, detect_find_encoded};
+constinit const kernel detecting{"detecting",
+                                 detect_span,
+                                 detect_documented_span,
+                                 detect_find_prefix,
+                                 detect_layout_span,
+                                 detect_classify,
+                                 detect_count_newlines,
+                                 detect_find_encoded,
+                                 nullptr};  // (the first search marks no pairs: it reads all)
 
 const kernel& activate() noexcept {
   const kernel& chosen = widest_kernel();

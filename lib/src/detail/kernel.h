@@ -68,6 +68,37 @@ inline constexpr unsigned stop_kinds = 16;
 [[nodiscard]] layout_stop stop_with_kind(const char* data, std::size_t size, std::size_t span,
                                          const token_layout& layout) noexcept;
 
+// Ranges [begin, end) of a text where a pair of encoded_pairs may start, in order, merged when
+// they touch: what the plain search saw (kernel::find_prefix_marking) and what it did not read.
+// A range before the last one, or more than `capacity`, and `overflow` says to search all.
+struct pair_ranges {
+  static constexpr std::size_t capacity = 64;
+  std::array<std::size_t, capacity> begins{};
+  std::array<std::size_t, capacity> ends{};
+  std::size_t count = 0;
+  bool overflow = false;
+
+  void add(std::size_t begin, std::size_t end) noexcept {
+    if (begin >= end || overflow) return;
+    if (count > 0 && begin <= ends[count - 1]) {
+      if (begin < begins[count - 1] && end < begins[count - 1]) {
+        overflow = true;  // out of order, apart from the last range
+        return;
+      }
+      begins[count - 1] = begin < begins[count - 1] ? begin : begins[count - 1];
+      ends[count - 1] = end > ends[count - 1] ? end : ends[count - 1];
+      return;
+    }
+    if (count == capacity) {
+      overflow = true;
+      return;
+    }
+    begins[count] = begin;
+    ends[count] = end;
+    ++count;
+  }
+};
+
 struct kernel {
   std::string_view name;  // "scalar", "avx2", "avx512"
 
@@ -107,6 +138,16 @@ struct kernel {
   // The first index i >= from with i + 2 <= size where data[i], data[i + 1] is one of the pairs
   // of encoded_pairs; size if there is none. The pre-filter of the encoded-token scan (encoded.cc).
   std::size_t (*find_encoded)(const char* data, std::size_t size, std::size_t from) noexcept;
+
+  // find_prefix, which also adds to `pairs` where a pair of encoded_pairs may start among the
+  // bytes it passes: every start p (p + 2 <= size) in [from rounded down to its 64-byte block,
+  // the end of the block of the index returned) is in a range of `pairs`, or `pairs` overflows.
+  // The encoded-token search then reads only those ranges (scan_part_with_encoded). nullptr in
+  // the scalar and AVX2 kernels (there the encoded search reads the whole part).
+  std::size_t (*find_prefix_marking)(const char* data, std::size_t size, std::size_t from,
+                                     std::size_t count_from, std::size_t count_end,
+                                     newline_tally& lines, prefix_filter filter,
+                                     pair_ranges& pairs) noexcept;
 };
 
 // The byte pairs an encoded token holds (encoded.cc says where): "HQ" of "ZHQw", "0M" of "R0M"

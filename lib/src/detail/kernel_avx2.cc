@@ -215,10 +215,13 @@ struct avx2_isa {
     return detail::bits_at(data, size, block);
   }
   static constexpr alphabet_span_function span = avx2_span;
+  static constexpr bool marks_pairs = false;
+  static void mark_pairs(const char*, std::ptrdiff_t, std::ptrdiff_t, pair_ranges&) noexcept {}
   template <prefix_filter Filter>
   DTOKEN_AVX2 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                                   std::ptrdiff_t last, std::ptrdiff_t end,
-                                                  std::size_t& newlines) noexcept {
+                                                  std::size_t& newlines,
+                                                  pair_ranges* /*pairs*/) noexcept {
     return detail::run_of_blocks<avx2_isa, Filter>(data, block, last, end, newlines);
   }
 };
@@ -345,7 +348,8 @@ DTOKEN_AVX2 void avx2_classify(const char* data, std::size_t size, const alphabe
 }
 
 const kernel avx2{"avx2",           avx2_span,     avx2_documented_span, avx2_find_prefix,
-                  avx2_layout_span, avx2_classify, avx2_count_newlines,  avx2_find_encoded};
+                  avx2_layout_span, avx2_classify, avx2_count_newlines,  avx2_find_encoded,
+                  nullptr};
 
 }  // namespace
 #endif

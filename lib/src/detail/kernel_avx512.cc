@@ -151,6 +151,43 @@ DTOKEN_AVX512 inline std::size_t sum_of_bytes(__m512i counts) noexcept {
   return static_cast<std::size_t>(total);
 }
 
+// The nibble classes of avx2_find_encoded (kernel_avx2.cc), 64 bytes at a time.
+DTOKEN_AVX512 inline __m512i nibble_class(__m512i v, __m512i low, __m512i high) noexcept {
+  const __m512i nibble = _mm512_set1_epi8(0x0F);
+  const __m512i lo = _mm512_and_si512(v, nibble);
+  const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble);
+  return _mm512_and_si512(_mm512_shuffle_epi8(low, lo), _mm512_shuffle_epi8(high, hi));
+}
+
+// A 16-entry nibble table of avx2_find_encoded's (kernel_avx2.cc), in each 128-bit lane.
+struct nibble_table {
+  alignas(64) std::array<char, 64> bytes{};
+  explicit constexpr nibble_table(const std::array<char, 16>& entries) {
+    for (std::size_t at = 0; at < 64; ++at) bytes[at] = entries[at % 16];
+  }
+};
+constexpr nibble_table first_low({2, 0, 0, 0, 4, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0});
+constexpr nibble_table first_high({0, 0, 8, 2, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+constexpr nibble_table second_low({0, 1, 8, 0, 4, 0, 8, 0, 0, 0, 0, 0, 0, 2, 0, 0});
+constexpr nibble_table second_high({0, 0, 0, 8, 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+
+DTOKEN_AVX512 inline __m512i load_table(const nibble_table& table) noexcept {
+  return _mm512_load_si512(table.bytes.data());
+}
+
+// The bytes of the block `here`, followed by `next`, where a pair of encoded_pairs starts (their
+// nibble classes, as avx512_find_encoded computes them, on the block and on the block shifted by
+// one byte, made in registers as shape_starts() makes its shifts): the pairs that
+// kernel::find_prefix_marking marks as it passes. Bytes of 0x80 and more have no class.
+DTOKEN_AVX512 inline std::uint64_t pair_starts(__m512i here, __m512i next) noexcept {
+  const __m512i ahead16 = _mm512_mask_alignr_epi32(here, 0xffff, next, here, 4);
+  const __m512i ahead1 = _mm512_alignr_epi8(ahead16, here, 1);
+  const __m512i both =
+      _mm512_and_si512(nibble_class(here, load_table(first_low), load_table(first_high)),
+                       nibble_class(ahead1, load_table(second_low), load_table(second_high)));
+  return _mm512_test_epi8_mask(both, both);
+}
+
 // The starts of the block `here`, followed by `next`, that pass the masks of prefix_search.h
 // ('d' at j, '0' at j + 2, '.' at j + 6, a byte above '/' at j + 7), computed on the bytes: the
 // block shifted by 2, 6 and 7 bytes is made in registers (valignd across the 16-byte lanes, then
@@ -193,11 +230,11 @@ DTOKEN_AVX512 inline __m512i with_newlines(__m512i counts, __m512i block) noexce
 // blocks up to `last` + 64 are whole). Starts that pass the masks but are not candidates (or, with
 // the `Filter`, not whole tokens of the profile) are dropped without leaving the loop. The newlines
 // are counted per byte position in a vector, summed every 254 blocks, before a byte counter could
-// wrap.
+// wrap. With Isa::marks_pairs, the blocks where a pair of encoded_pairs starts go into `pairs`.
 template <typename Isa, prefix_filter Filter>
 DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                            std::ptrdiff_t last, std::ptrdiff_t end,
-                                           std::size_t& newlines) noexcept {
+                                           std::size_t& newlines, pair_ranges* pairs) noexcept {
   __m512i here = _mm512_load_si512(data + block);
   std::size_t count = 0;
   while (block + 64 < last) {
@@ -207,6 +244,14 @@ DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t bloc
       prefetch_ahead(data + block);
       const __m512i first = _mm512_load_si512(data + block + 64);
       const __m512i second = _mm512_load_si512(data + block + 128);
+      if constexpr (Isa::marks_pairs) {
+        const std::uint64_t here_pairs = pair_starts(here, first);
+        const std::uint64_t first_pairs = pair_starts(first, second);
+        if ((here_pairs | first_pairs) != 0) [[unlikely]] {
+          const auto at = static_cast<std::size_t>(block);
+          pairs->add(here_pairs != 0 ? at : at + 64, first_pairs != 0 ? at + 128 : at + 64);
+        }
+      }
       const std::uint64_t starts = shape_starts(here, first);
       const std::uint64_t first_starts = shape_starts(first, second);
       if ((starts | first_starts) != 0 &&
@@ -224,7 +269,22 @@ DTOKEN_AVX512 std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t bloc
   return block;
 }
 
-// The ISA's part of find_prefix_with (prefix_search.h).
+// The pairs of encoded_pairs that start in the block at index `block` of the data, which may
+// begin before data[0] or end after data[size - 1] (bytes outside are masked off, never read):
+// the block goes into `pairs` if one does.
+DTOKEN_AVX512 inline void mark_block_pairs(const char* data, std::ptrdiff_t size,
+                                           std::ptrdiff_t block, pair_ranges& pairs) noexcept {
+  const __m512i here = _mm512_maskz_loadu_epi8(index_range(block, 0, size), data + block);
+  const __m512i next = _mm512_maskz_loadu_epi8(index_range(block + 64, 0, size), data + block + 64);
+  // (a pair needs both its bytes: starts up to size - 2)
+  if ((pair_starts(here, next) & index_range(block, 0, size - 1)) != 0) {
+    const auto begin = static_cast<std::size_t>(std::max<std::ptrdiff_t>(block, 0));
+    pairs.add(begin, static_cast<std::size_t>(std::min(block + 64, size)));
+  }
+}
+
+// The ISA's part of find_prefix_with (prefix_search.h): MarksPairs for find_prefix_marking.
+template <bool MarksPairs>
 struct avx512_isa {
   static constexpr span_function documented_span = avx512_documented_span;
   DTOKEN_AVX512 static block_bits bits_at(const char* data, std::ptrdiff_t size,
@@ -232,18 +292,34 @@ struct avx512_isa {
     return detail::bits_at(data, size, block);
   }
   static constexpr alphabet_span_function span = avx512_span;
+  static constexpr bool marks_pairs = MarksPairs;
+  DTOKEN_AVX512 static void mark_pairs(const char* data, std::ptrdiff_t size, std::ptrdiff_t block,
+                                       pair_ranges& pairs) noexcept {
+    mark_block_pairs(data, size, block, pairs);
+  }
   template <prefix_filter Filter>
   DTOKEN_AVX512 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                                     std::ptrdiff_t last, std::ptrdiff_t end,
-                                                    std::size_t& newlines) noexcept {
-    return detail::run_of_blocks<avx512_isa, Filter>(data, block, last, end, newlines);
+                                                    std::size_t& newlines,
+                                                    pair_ranges* pairs) noexcept {
+    return detail::run_of_blocks<avx512_isa, Filter>(data, block, last, end, newlines, pairs);
   }
 };
 
 DTOKEN_AVX512 std::size_t avx512_find_prefix(const char* data, std::size_t size, std::size_t from,
                                              std::size_t count_from, std::size_t count_end,
                                              newline_tally& lines, prefix_filter filter) noexcept {
-  return find_prefix_with<avx512_isa>(data, size, from, count_from, count_end, lines, filter);
+  return find_prefix_with<avx512_isa<false>>(data, size, from, count_from, count_end, lines,
+                                             filter);
+}
+
+DTOKEN_AVX512 std::size_t avx512_find_prefix_marking(const char* data, std::size_t size,
+                                                     std::size_t from, std::size_t count_from,
+                                                     std::size_t count_end, newline_tally& lines,
+                                                     prefix_filter filter,
+                                                     pair_ranges& pairs) noexcept {
+  return find_prefix_with<avx512_isa<true>>(data, size, from, count_from, count_end, lines, filter,
+                                            &pairs);
 }
 
 DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t size) noexcept {
@@ -257,30 +333,6 @@ DTOKEN_AVX512 std::size_t avx512_count_newlines(const char* data, std::size_t si
   const __m512i tail = _mm512_maskz_loadu_epi8(first_bytes(size - at), data + at);
   return count + static_cast<std::size_t>(
                      std::popcount(_mm512_cmpeq_epi8_mask(tail, newline) & first_bytes(size - at)));
-}
-
-// The nibble classes of avx2_find_encoded (kernel_avx2.cc), 64 bytes at a time.
-DTOKEN_AVX512 inline __m512i nibble_class(__m512i v, __m512i low, __m512i high) noexcept {
-  const __m512i nibble = _mm512_set1_epi8(0x0F);
-  const __m512i lo = _mm512_and_si512(v, nibble);
-  const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), nibble);
-  return _mm512_and_si512(_mm512_shuffle_epi8(low, lo), _mm512_shuffle_epi8(high, hi));
-}
-
-// A 16-entry nibble table of avx2_find_encoded's (kernel_avx2.cc), in each 128-bit lane.
-struct nibble_table {
-  alignas(64) std::array<char, 64> bytes{};
-  explicit constexpr nibble_table(const std::array<char, 16>& entries) {
-    for (std::size_t at = 0; at < 64; ++at) bytes[at] = entries[at % 16];
-  }
-};
-constexpr nibble_table first_low({2, 0, 0, 0, 4, 8, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0});
-constexpr nibble_table first_high({0, 0, 8, 2, 1, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-constexpr nibble_table second_low({0, 1, 8, 0, 4, 0, 8, 0, 0, 0, 0, 0, 0, 2, 0, 0});
-constexpr nibble_table second_high({0, 0, 0, 8, 6, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-
-DTOKEN_AVX512 inline __m512i load_table(const nibble_table& table) noexcept {
-  return _mm512_load_si512(table.bytes.data());
 }
 
 DTOKEN_AVX512 std::size_t avx512_find_encoded(const char* data, std::size_t size,
@@ -482,9 +534,15 @@ DTOKEN_AVX512 void avx512_classify(const char* data, std::size_t size, const alp
   }
 }
 
-const kernel avx512{
-    "avx512",           avx512_span,     avx512_documented_span, avx512_find_prefix,
-    avx512_layout_span, avx512_classify, avx512_count_newlines,  avx512_find_encoded};
+const kernel avx512{"avx512",
+                    avx512_span,
+                    avx512_documented_span,
+                    avx512_find_prefix,
+                    avx512_layout_span,
+                    avx512_classify,
+                    avx512_count_newlines,
+                    avx512_find_encoded,
+                    avx512_find_prefix_marking};
 
 const kernel avx512_vbmi{"avx512vbmi",
                          avx512_span,
@@ -493,7 +551,8 @@ const kernel avx512_vbmi{"avx512vbmi",
                          avx512_vbmi_layout_span,
                          avx512_classify,
                          avx512_count_newlines,
-                         avx512_vbmi_find_encoded};
+                         avx512_vbmi_find_encoded,
+                         avx512_find_prefix_marking};
 
 }  // namespace
 #endif

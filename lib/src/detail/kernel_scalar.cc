@@ -149,8 +149,14 @@ std::size_t scalar_find_encoded(const char* data, std::size_t size, std::size_t 
   return size;
 }
 
-const kernel scalar_kernel{
-    "scalar",           scalar_span,     scalar_documented_span, scalar_find_prefix,
-    scalar_layout_span, scalar_classify, scalar_count_newlines,  scalar_find_encoded};
+const kernel scalar_kernel{"scalar",
+                           scalar_span,
+                           scalar_documented_span,
+                           scalar_find_prefix,
+                           scalar_layout_span,
+                           scalar_classify,
+                           scalar_count_newlines,
+                           scalar_find_encoded,
+                           nullptr};
 
 }  // namespace dtoken::detail

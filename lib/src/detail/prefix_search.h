@@ -184,9 +184,12 @@ inline bool settle_block(const char* data, std::ptrdiff_t block, const block_bit
 // interior, block masks at the edges. What differs between kernels comes from `Isa`:
 //   Isa::documented_span, Isa::span      the kernel's documented_span and span
 //   Isa::bits_at(data, size, block)      a block's bit masks (block_bits)
-//   Isa::run_of_blocks<Filter>(data, block, last, size, newlines)
+//   Isa::run_of_blocks<Filter>(data, block, last, size, newlines, pairs)
 //                                        the tight loop: the first block before `last` where a
 //                                        candidate starts, its newlines added to `newlines`
+//   Isa::marks_pairs                     whether it also marks the encoded pairs of the blocks
+//                                        it passes in `pairs` (kernel::find_prefix_marking):
+//   Isa::mark_pairs(data, size, block, pairs)  those of one block, at the edges
 // Always inlined into the kernel's own find_prefix, which carries the kernel's target attribute,
 // so that the ISA's functions inline there as they would in a hand-written copy.
 template <typename Isa>
@@ -194,7 +197,8 @@ template <typename Isa>
                                                            std::size_t from, std::size_t count_from,
                                                            std::size_t count_end,
                                                            newline_tally& lines,
-                                                           prefix_filter filter) noexcept {
+                                                           prefix_filter filter,
+                                                           pair_ranges* pairs = nullptr) noexcept {
   const search_range range{static_cast<std::ptrdiff_t>(from), static_cast<std::ptrdiff_t>(size),
                            static_cast<std::ptrdiff_t>(count_from),
                            static_cast<std::ptrdiff_t>(count_end)};
@@ -212,21 +216,22 @@ template <typename Isa>
       switch (filter) {
         case prefix_filter::none:
           block = Isa::template run_of_blocks<prefix_filter::none>(data, block, inside.last,
-                                                                   range.size, newlines);
+                                                                   range.size, newlines, pairs);
           break;
         case prefix_filter::documented:
-          block = Isa::template run_of_blocks<prefix_filter::documented>(data, block, inside.last,
-                                                                         range.size, newlines);
+          block = Isa::template run_of_blocks<prefix_filter::documented>(
+              data, block, inside.last, range.size, newlines, pairs);
           break;
         case prefix_filter::family:
           block = Isa::template run_of_blocks<prefix_filter::family>(data, block, inside.last,
-                                                                     range.size, newlines);
+                                                                     range.size, newlines, pairs);
           break;
       }
       tally_run(data, run_begin, block, newlines, lines);
       current = Isa::bits_at(data, range.size, block);
     }
     if (block >= range.size) return size;
+    if constexpr (Isa::marks_pairs) Isa::mark_pairs(data, range.size, block, *pairs);
     const block_bits next = Isa::bits_at(data, range.size, block + 64);
     if (settle_block<Isa>(data, block, current, next, range, lines, filter, found)) return found;
     current = next;
