@@ -43,16 +43,20 @@ struct hit {
   encoding kind;
   std::uint64_t line;
   std::uint64_t column;
+  bool bounded;
   bool operator==(const hit&) const = default;
 };
+
+hit hit_of(const finding& found) {
+  return {found.offset, found.length, std::string(found.token), found.encoded, found.line,
+          found.column, found.bounded};
+}
 
 std::vector<hit> encoded(std::string_view text, std::size_t begin, std::size_t end,
                          profile rules = profile::family) {
   std::vector<hit> hits;
-  dtoken::scan_encoded_part(text, begin, end, rules, [&](const finding& found) {
-    hits.push_back({found.offset, found.length, std::string(found.token), found.encoded, found.line,
-                    found.column});
-  });
+  dtoken::scan_encoded_part(text, begin, end, rules,
+                            [&](const finding& found) { hits.push_back(hit_of(found)); });
   return hits;
 }
 
@@ -152,18 +156,6 @@ RC_GTEST_PROP(encoded_property, mask_encoded_masks_the_run_and_keeps_glued_plain
 
 namespace {
 
-// Everything a finding says, for comparing two scans.
-struct full_hit {
-  std::uint64_t offset;
-  std::size_t length;
-  std::string token;
-  encoding kind;
-  std::uint64_t line;
-  std::uint64_t column;
-  bool bounded;
-  bool operator==(const full_hit&) const = default;
-};
-
 // Lines of filler (full of the bytes of the pairs that mark an encoded "dt0", so that most pairs
 // anchor nothing), plain tokens, and tokens in base64 and percent-encoding: kilobytes, so that
 // the kernel's search runs whole blocks, stops at candidates and skips tokens.
@@ -207,13 +199,10 @@ RC_GTEST_PROP(encoded_property, one_call_finds_what_the_plain_and_encoded_scans_
   const std::size_t end = *rc::gen::inRange<std::size_t>(begin, text.size() + 1);
   const profile rules =
       *rc::gen::element(profile::family, profile::family, profile::documented, profile::strict);
-  std::vector<full_hit> two_calls;
-  std::vector<full_hit> one_call;
-  const auto into = [](std::vector<full_hit>& hits) {
-    return [&hits](const finding& found) {
-      hits.push_back({found.offset, found.length, std::string(found.token), found.encoded,
-                      found.line, found.column, found.bounded});
-    };
+  std::vector<hit> two_calls;
+  std::vector<hit> one_call;
+  const auto into = [](std::vector<hit>& hits) {
+    return [&hits](const finding& found) { hits.push_back(hit_of(found)); };
   };
   const dtoken::part_lines expected_lines =
       dtoken::scan_part(text, begin, end, rules, into(two_calls));
@@ -224,7 +213,7 @@ RC_GTEST_PROP(encoded_property, one_call_finds_what_the_plain_and_encoded_scans_
   RC_ASSERT(lines.newlines == expected_lines.newlines);
   RC_ASSERT(lines.last_line_begin == expected_lines.last_line_begin);
   RC_TAG(std::any_of(two_calls.begin(), two_calls.end(),
-                     [](const full_hit& h) { return h.kind != encoding::none; })
+                     [](const hit& h) { return h.kind != encoding::none; })
              ? "encoded findings"
              : "no encoded finding");
 }

@@ -76,6 +76,27 @@ std::string random_shaped_candidate(std::mt19937_64& rng) {
   return text;
 }
 
+// `text` with up to `most` - 1 of the `pieces` written over it, at random places.
+template <std::size_t Count>
+void plant(std::mt19937_64& rng, std::string& text, const std::string_view (&pieces)[Count],
+           std::size_t most) {
+  for (std::size_t plants = rng() % most; plants > 0; --plants) {
+    const std::string_view piece = pieces[rng() % Count];
+    if (piece.size() < text.size())
+      text.replace(rng() % (text.size() - piece.size()), piece.size(), piece);
+  }
+}
+
+// `text` at a random alignment, after up to 63 bytes of 'd' and before "t0": a search that read
+// past either end would find a start there.
+struct padded_text {
+  std::string bytes;
+  std::size_t pad;
+  padded_text(std::mt19937_64& rng, const std::string& text)
+      : bytes(std::string(rng() % 64, 'd') + text + "t0"), pad(bytes.size() - text.size() - 2) {}
+  [[nodiscard]] const char* data() const { return bytes.data() + pad; }
+};
+
 TEST(kernel_test, reports_which_kernels_run_here) {
   std::cout << "kernels on this CPU: scalar";
   for (const kernel* k : wide_kernels()) std::cout << ' ' << k->name;
@@ -245,14 +266,9 @@ TEST(kernel_test, prefix_searches_over_long_texts_agree_with_a_reference) {
     static constexpr std::size_t line_lengths[] = {50, 50, 64, 32, 1};
     const std::size_t line_length = line_lengths[rng() % std::size(line_lengths)];
     for (std::size_t i = line_length - 1; i < text.size(); i += line_length) text[i] = '\n';
-    for (std::size_t plants = rng() % 4; plants > 0; --plants) {
-      const std::string_view piece = planted[rng() % std::size(planted)];
-      if (piece.size() < text.size())
-        text.replace(rng() % (text.size() - piece.size()), piece.size(), piece);
-    }
-    const std::size_t pad = rng() % 64;
-    const std::string padded = std::string(pad, 'd') + text + "t0";
-    const char* data = padded.data() + pad;
+    plant(rng, text, planted, 4);
+    const padded_text padded(rng, text);
+    const char* data = padded.data();
     const std::size_t from = text.empty() ? 0 : rng() % (text.size() / 4 + 1);
     const std::size_t count_end = rng() % 4 == 0 ? rng() % (text.size() + 1) : text.size();
     const std::size_t count_from = std::min(from, count_end);
@@ -300,14 +316,9 @@ TEST(kernel_test, marking_searches_mark_every_pair_they_read) {
       text[at] = real ? pair[0] : bytes[rng() % bytes.size()];
       text[at + 1] = real ? pair[1] : bytes[rng() % bytes.size()];
     }
-    for (std::size_t plants = rng() % 6; plants > 0; --plants) {
-      const std::string_view piece = planted[rng() % std::size(planted)];
-      if (piece.size() < text.size())
-        text.replace(rng() % (text.size() - piece.size()), piece.size(), piece);
-    }
-    const std::size_t pad = rng() % 64;
-    const std::string padded = std::string(pad, 'd') + text + "t0";
-    const char* data = padded.data() + pad;
+    plant(rng, text, planted, 6);
+    const padded_text padded(rng, text);
+    const char* data = padded.data();
     const std::size_t size = text.size();
     const std::size_t from = text.empty() ? 0 : rng() % size;
     const prefix_filter filter = random_filter(rng);
