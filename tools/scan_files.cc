@@ -23,10 +23,12 @@ constexpr std::size_t slice_size = 256 << 10;
 constexpr std::size_t table_slices = (2 << 20) / slice_size;
 
 void file_result::sort_by_offset() {
+  const auto by_offset = [](const finding& a, const finding& b) { return a.offset < b.offset; };
+  if (std::is_sorted(findings.begin(), findings.end(), by_offset)) return;
   std::vector<std::size_t> order(findings.size());
   for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-    return findings[a].offset < findings[b].offset;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return by_offset(findings[a], findings[b]);
   });
   std::vector<finding> sorted_findings;
   std::vector<std::uint8_t> sorted_fixture;
@@ -70,11 +72,7 @@ void scan_slice(std::string_view text, std::size_t begin, std::size_t end, bool 
     if (options.decode) {
       // (the plain findings come first, then the encoded ones: in order of offset, all of them)
       slice.lines = scan_part_with_encoded(text, begin, end, options.rules, keep);
-      const auto& found = slice.found.findings;
-      if (!std::is_sorted(found.begin(), found.end(),
-                          [](const finding& a, const finding& b) { return a.offset < b.offset; })) {
-        slice.found.sort_by_offset();
-      }
+      slice.found.sort_by_offset();
     } else {
       slice.lines = scan_part(text, begin, end, options.rules, keep);
     }

@@ -130,8 +130,9 @@ struct file_result {
     fixture.push_back(is_fixture ? 1 : 0);
   }
   void add(const finding& found, bool is_fixture) { add(found, is_fixture, tokens); }
-  // Puts the findings in order of offset (stable): the encoded ones, found in a second pass,
-  // among the plain ones. (Before fingerprints: `prints` is not reordered.)
+  // Puts the findings in order of offset (stable), unless they are in order already: the encoded
+  // ones, found after the plain ones, among them. (Before fingerprints: `prints` is not
+  // reordered.)
   void sort_by_offset();
   // Takes a finding that the allow policies let through, unless it is a fixture to skip.
   void take(const finding& found, const scan_options& options, token_arena& arena) {
