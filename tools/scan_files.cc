@@ -157,11 +157,7 @@ file_result scan_text(std::string_view text, bool mapped, const scan_options& op
       }
     }
   };
-  {
-    std::vector<std::jthread> helpers;
-    for (std::size_t t = 1; t < workers; ++t) helpers.emplace_back(work, t);
-    work(0);
-  }
+  run_parts(workers, work);
   return join_slices(slices, arenas);
 }
 

@@ -43,8 +43,11 @@ struct scan_options {
   const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
 };
 
-// Runs work(k) for each k in [0, parts): the last on this thread, the others on threads of their
-// own. An exception thrown by one is thrown again here, once all have ended.
+// Runs work(k) for each k in [0, parts): one part on this thread, more each on a thread of its own
+// while this one waits. An exception thrown by one is thrown again here, once all have ended.
+// (A thread started by one that kept working waited 1.5-3 ms for a core on this 2-core VM, queued
+// behind its creator until the scheduler moved it; two started by one that waits both ran within
+// 0.1 ms. `dtoken scan` of a 256 MiB file in the page cache took 8.6 ms instead of 9.3.)
 template <typename Work>
 void run_parts(std::size_t parts, Work&& work) {
   std::vector<std::exception_ptr> errors(parts);
@@ -55,10 +58,11 @@ void run_parts(std::size_t parts, Work&& work) {
       errors[k] = std::current_exception();
     }
   };
-  {
+  if (parts == 1) {
+    guarded_work(0);
+  } else {
     std::vector<std::jthread> helpers;
-    for (std::size_t k = 0; k + 1 < parts; ++k) helpers.emplace_back(guarded_work, k);
-    if (parts > 0) guarded_work(parts - 1);
+    for (std::size_t k = 0; k < parts; ++k) helpers.emplace_back(guarded_work, k);
   }
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
