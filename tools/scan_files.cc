@@ -8,7 +8,6 @@
 #include <atomic>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cerrno>
-#include <tuple>
 #include <utility>
 
 #include "mapped_file.h"
@@ -16,11 +15,6 @@
 namespace dtoken::cli {
 
 constexpr std::uint64_t map_threshold = 4 << 20;  // files this large are mapped
-// A file is scanned in slices this large, which the threads take in runs: small enough that the
-// encoded-token pass finds each slice still in the L2 cache after the plain pass.
-constexpr std::size_t slice_size = 256 << 10;
-// Slices in the 2 MiB that one page table maps (x86-64, 4 KiB pages).
-constexpr std::size_t table_slices = (2 << 20) / slice_size;
 
 void file_result::sort_by_offset() {
   const auto by_offset = [](const finding& a, const finding& b) { return a.offset < b.offset; };
@@ -121,40 +115,20 @@ file_result join_slices(std::vector<slice_result>& slices, std::vector<token_are
   return whole;
 }
 
-// The slices [first, last) that a thread takes next, of `count`, from `next`: the rest of a run of
-// table_slices (2 MiB of the file), or one slice near the end, where the threads share what is
-// left. (The page faults of a mapped file take the lock of the page table that maps the 2 MiB
-// around them: threads that took neighbouring slices in turn waited for each other's faults,
-// 3.6-4.7% of a scan's samples in the kernel's spin lock, and 4% more samples in all; `perf
-// record -g dtoken scan FILE`. Linux maps a file this large at a 2 MiB boundary.)
-std::pair<std::size_t, std::size_t> claim_slices(std::atomic<std::size_t>& next, std::size_t count,
-                                                 std::size_t workers) {
-  std::size_t first = next.load();
-  std::size_t last = 0;
-  do {
-    if (first >= count) return {count, count};
-    const bool near_end = count - first <= 2 * table_slices * workers;
-    last = near_end ? first + 1 : (first / table_slices + 1) * table_slices;
-  } while (!next.compare_exchange_weak(first, last));
-  return {first, last};
-}
-
-// Scans `text`, a whole file, in slices of 256 KiB that options.part_threads threads take in
-// runs (claim_slices).
+// Scans `text`, a whole file, in slices of file_slice_size that options.part_threads threads
+// take in turn.
 file_result scan_text(std::string_view text, bool mapped, const scan_options& options) {
-  const std::size_t count = std::max<std::size_t>(1, (text.size() + slice_size - 1) / slice_size);
+  const std::size_t count =
+      std::max<std::size_t>(1, (text.size() + file_slice_size - 1) / file_slice_size);
   std::vector<slice_result> slices(count);
   const std::size_t workers =
       std::max<std::size_t>(1, std::min<std::size_t>(options.part_threads, count));
   std::vector<token_arena> arenas(workers);
   std::atomic<std::size_t> next{0};
   const auto work = [&](std::size_t worker) {
-    for (auto [first, last] = claim_slices(next, count, workers); first < count;
-         std::tie(first, last) = claim_slices(next, count, workers)) {
-      for (std::size_t k = first; k < last; ++k) {
-        scan_slice(text, k * slice_size, std::min(text.size(), (k + 1) * slice_size), mapped,
-                   options, arenas[worker], slices[k]);
-      }
+    for (std::size_t k = next++; k < count; k = next++) {
+      scan_slice(text, k * file_slice_size, std::min(text.size(), (k + 1) * file_slice_size),
+                 mapped, options, arenas[worker], slices[k]);
     }
   };
   run_parts(workers, work);

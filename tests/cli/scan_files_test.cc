@@ -68,14 +68,14 @@ std::string print_of(const file_result& file, std::size_t k) {
   return {file.prints.at(k).data(), file.prints.at(k).size()};
 }
 
-// The places: the first token in slices 0, 3 (twice) and 21 (of 256 KiB), the second in 3 and 21.
+// The places, in a file of three slices: the first token in slices 0, 1 (twice) and 2, the second
+// in 1 and 2.
+constexpr std::size_t slice = file_slice_size;
+constexpr std::size_t three_slices = 3 * slice;
+static_assert(three_slices >= 4 << 20, "mapped: 4 MiB or more");
 const std::vector<std::pair<std::string_view, std::size_t>> places = {
-    {first_token, 1000},
-    {first_token, 3 * 262144 + 10},
-    {second_token, 3 * 262144 + 4000},
-    {first_token, 3 * 262144 + 9000},
-    {second_token, 21 * 262144 + 50},
-    {first_token, 21 * 262144 + 70000}};
+    {first_token, 1000},         {first_token, slice + 10},      {second_token, slice + 4000},
+    {first_token, slice + 9000}, {second_token, 2 * slice + 50}, {first_token, 2 * slice + 70000}};
 const std::vector<std::pair<std::string_view, std::uint64_t>> occurrences = {
     {first_token, 0}, {first_token, 1},  {second_token, 0},
     {first_token, 2}, {second_token, 1}, {first_token, 3}};
@@ -103,8 +103,7 @@ scan_options fingerprinting(unsigned threads) {
 
 TEST(scan_files_test, slices_on_several_threads_fingerprint_occurrences_of_the_whole_file) {
   const scratch directory;
-  // 6 MiB: mapped (4 MiB or more), 24 slices.
-  const std::string text = text_with(6 << 20, places);
+  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("large.log");
   std::ofstream(path, std::ios::binary) << text;
   for (const unsigned threads : {1U, 2U, 3U, 8U}) {
@@ -117,10 +116,11 @@ TEST(scan_files_test, slices_on_several_threads_fingerprint_occurrences_of_the_w
 
 TEST(scan_files_test, a_file_read_whole_is_sliced_and_fingerprinted_alike) {
   const scratch directory;
-  // The places a sixth as far apart, in 1 MiB: read whole (under 4 MiB), in 4 slices.
+  // The places half as far apart, in a slice and a half: read whole (under 4 MiB), in 2 slices.
+  static_assert(slice + slice / 2 < 4 << 20);
   std::vector<std::pair<std::string_view, std::size_t>> near;
-  for (const auto& [token, at] : places) near.emplace_back(token, at / 6);
-  const std::string text = text_with(1 << 20, near);
+  for (const auto& [token, at] : places) near.emplace_back(token, at / 2);
+  const std::string text = text_with(slice + slice / 2, near);
   const std::string path = directory.path("small.log");
   std::ofstream(path, std::ios::binary) << text;
   file_result file = scan_file({path, "small.log", true}, fingerprinting(2));
@@ -134,7 +134,7 @@ TEST(scan_files_test, a_file_read_whole_is_sliced_and_fingerprinted_alike) {
 
 TEST(scan_files_test, a_stream_is_fingerprinted_alike) {
   const scratch directory;
-  const std::string text = text_with(6 << 20, places);
+  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("fifo");
   ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
   std::thread writer([&] { std::ofstream(path, std::ios::binary) << text; });
@@ -146,7 +146,7 @@ TEST(scan_files_test, a_stream_is_fingerprinted_alike) {
 
 TEST(scan_files_test, no_fingerprints_unless_asked) {
   const scratch directory;
-  const std::string text = text_with(6 << 20, places);
+  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("large.log");
   std::ofstream(path, std::ios::binary) << text;
   scan_options options;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `dtoken scan` scans a mapped file in 16 MiB slices that its threads take in turn, and puts their
+# `dtoken scan` scans a mapped file in 2 MiB slices that its threads take in turn, and puts their
 # findings back together (the library's scan_part and part_numbering). On a file with tokens
 # planted across every place where slices meet (and where 2 to 5 equal parts would), on long and
 # short lines, the findings (offsets, lines, columns, bounded) equal Python's re.finditer over the
@@ -21,9 +21,9 @@ text = bytearray(b"x" * size)
 for at in rng.sample(range(size), size // 90):
     if not (20_000_000 < at < 23_000_000):
         text[at] = 10
-# Tokens around every point where 16 MiB slices meet, or 2 to 5 parts would, and at random.
+# Tokens around every point where 2 MiB slices meet, or 2 to 5 parts would, and at random.
 spots = set()
-edges = [16 * 1024 * 1024 * k for k in range(1, size // (16 * 1024 * 1024) + 1)]
+edges = [2 * 1024 * 1024 * k for k in range(1, size // (2 * 1024 * 1024) + 1)]
 edges += [size * k // parts for parts in range(2, 6) for k in range(1, parts)]
 for edge in edges:
     for shift in range(-100, 3):

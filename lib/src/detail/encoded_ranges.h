@@ -18,7 +18,7 @@ namespace dtoken::detail {
 // start, as scan_part() counts them). The encoded search counts the newlines before its findings
 // from the last of these instead of from the part's start.
 struct line_marks {
-  static constexpr std::size_t capacity = 64;
+  static constexpr std::size_t capacity = 1024;  // (as many as pair_ranges has ranges)
   struct mark {
     std::size_t offset;
     std::uint64_t line;

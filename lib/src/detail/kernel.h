@@ -71,8 +71,10 @@ inline constexpr unsigned stop_kinds = 16;
 // Ranges [begin, end) of a text where a pair of encoded_pairs may start, in order, merged when
 // they touch: what the plain search saw (kernel::find_prefix_marking) and what it did not read.
 // A range before the last one, or more than `capacity`, and `overflow` says to search all.
+// (1,024 ranges, 16 KiB: a 2 MiB part of the dense corpus, a token every 3 KiB, each adding its
+// inside, fits; with 64 it overflowed, and a second pass read the whole part.)
 struct pair_ranges {
-  static constexpr std::size_t capacity = 64;
+  static constexpr std::size_t capacity = 1024;
   std::array<std::size_t, capacity> begins{};
   std::array<std::size_t, capacity> ends{};
   std::size_t count = 0;
