@@ -120,6 +120,18 @@ void report(report_writer& writer, report_tally& tally, const scan_options& opti
   ++tally.reported;
 }
 
+// Reports the findings of a file from `from` on.
+void report_findings(report_writer& writer, report_tally& tally, const scan_options& options,
+                     const file_result& file, std::size_t from) {
+  for (std::size_t k = from; k < file.findings.size(); ++k) {
+    const std::string_view print =
+        options.fingerprints ? std::string_view(file.prints[k].data(), file.prints[k].size())
+                             : std::string_view();
+    report(writer, tally, options,
+           {file.path, file.identity, file.findings[k], print, file.fixture[k] != 0});
+  }
+}
+
 // Standard input, scanned after the files, on this thread, and written as it streams (and
 // flushed after each finding, but in one-document formats).
 file_result scan_standard_input(std::istream& in, report_writer& writer,
@@ -468,9 +480,15 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
   const std::vector<scan_target> targets = targets_of(settings, problems);
   const std::uint64_t threads =
       settings.threads != 0 ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
+  report_writer writer(out, renderer);
+  if (targets.size() == 1 && targets.front().path != "-") {
+    // One file, scanned in slices: its findings are written while the rest of it is scanned.
+    options.on_findings = [&](const file_result& file, std::size_t from) {
+      report_findings(writer, tally, options, file, from);
+    };
+  }
   std::vector<file_result> results = scan_files(targets, options, threads, settings.progress, err);
 
-  report_writer writer(out, renderer);
   bool incomplete = false;
   for (const path_problem& problem : problems) {
     err << "dtoken scan: warning: " << problem.path << ": " << problem.message << '\n';
@@ -487,13 +505,7 @@ int run_scan(const arguments& args, std::istream& in, std::ostream& out, std::os
     tally.files += file.note.empty() && file.warning.empty() ? 1 : 0;
     tally.bytes += file.bytes;
     tally.fixtures_skipped += file.fixtures_skipped;
-    for (std::size_t k = 0; k < file.findings.size(); ++k) {
-      const std::string_view print =
-          options.fingerprints ? std::string_view(file.prints[k].data(), file.prints[k].size())
-                               : std::string_view();
-      report(writer, tally, options,
-             {file.path, file.identity, file.findings[k], print, file.fixture[k] != 0});
-    }
+    report_findings(writer, tally, options, file, file.streamed);
   }
   writer.finish();
   return finish_scan(settings, tally, err, start, incomplete);

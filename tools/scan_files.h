@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -39,6 +40,8 @@ inline constexpr std::size_t file_slice_size = 2 << 20;
 // with "fixture": true.
 enum class fixture_policy { skip, report };
 
+struct file_result;
+
 struct scan_options {
   profile rules = profile::family;
   fixture_policy fixtures = fixture_policy::skip;
@@ -50,6 +53,11 @@ struct scan_options {
   bool fingerprints = false;  // computed: a structured format, or a baseline to read or write
   bool decode = true;         // also find tokens in base64 and percent-encoding (files and blobs)
   const std::set<std::string, std::less<>>* known = nullptr;  // fingerprints not to report
+  // When set, a file scanned in slices gives its findings to it as they come, on the thread that
+  // called scan_file(), in order: each call, findings [from, file.findings.size()) are new, their
+  // slices and all before them scanned, numbered and fingerprinted. (dtoken scan writes them while
+  // the rest of the file is scanned.) file_result::streamed counts those given.
+  std::function<void(const file_result& file, std::size_t from)> on_findings;
 };
 
 // Runs work(k) for each k in [0, parts): one part on this thread, more each on a thread of its own
@@ -133,7 +141,8 @@ struct file_result {
   std::string note;     // non-empty: the file was skipped on purpose (e.g. by size)
   std::vector<fingerprint_text> prints;  // one per finding, when options.fingerprints
   std::size_t fixtures_skipped = 0;
-  std::uint64_t bytes = 0;  // bytes scanned
+  std::uint64_t bytes = 0;   // bytes scanned
+  std::size_t streamed = 0;  // findings given to scan_options::on_findings already
 
   // Adds a finding, its token kept in `arena` (`tokens`, or one that the caller moves into
   // `tokens` later).

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -142,6 +143,49 @@ TEST(scan_files_test, a_stream_is_fingerprinted_alike) {
   writer.join();
   fingerprint_file(file, fingerprinting(2));
   expect_fingerprints(file, "fifo", text);
+}
+
+// With on_findings, the findings come to it as the slices are scanned, in order, each once, with
+// their fingerprints; one thread joins each slice as it finishes it.
+TEST(scan_files_test, findings_stream_in_order_with_their_fingerprints) {
+  const scratch directory;
+  const std::string text = text_with(three_slices, places);
+  const std::string path = directory.path("large.log");
+  std::ofstream(path, std::ios::binary) << text;
+  for (const unsigned threads : {1U, 2U, 3U, 8U}) {
+    SCOPED_TRACE(threads);
+    std::vector<std::string> streamed;  // the fingerprints, as they came
+    std::size_t calls = 0;
+    scan_options options = fingerprinting(threads);
+    options.on_findings = [&](const file_result& file, std::size_t from) {
+      ++calls;
+      ASSERT_EQ(from, streamed.size());
+      ASSERT_EQ(file.prints.size(), file.findings.size());
+      for (std::size_t k = from; k < file.findings.size(); ++k)
+        streamed.push_back(print_of(file, k));
+    };
+    file_result file = scan_file({path, "logs/large.log", true}, options);
+    expect_fingerprints(file, "logs/large.log", text);
+    EXPECT_EQ(file.streamed, file.findings.size());
+    std::vector<std::string> expected;
+    for (std::size_t k = 0; k < file.findings.size(); ++k) expected.push_back(print_of(file, k));
+    EXPECT_EQ(streamed, expected);
+    // (every slice holds a finding: one thread gives them slice by slice)
+    if (threads == 1) {
+      EXPECT_EQ(calls, 3U);
+    }
+  }
+}
+
+TEST(scan_files_test, what_on_findings_throws_is_thrown_once_the_threads_end) {
+  const scratch directory;
+  const std::string path = directory.path("large.log");
+  std::ofstream(path, std::ios::binary) << text_with(three_slices, places);
+  scan_options options = fingerprinting(2);
+  options.on_findings = [](const file_result&, std::size_t) {
+    throw std::runtime_error("the report failed");
+  };
+  EXPECT_THROW(scan_file({path, "large.log", true}, options), std::runtime_error);
 }
 
 TEST(scan_files_test, no_fingerprints_unless_asked) {
