@@ -36,13 +36,14 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure --parallel "$(nproc)" \
   -E '^(readme_test|vectors_readme_examples|consumer_.*)$'
 
-echo "== dtoken-mock under ThreadSanitizer: concurrent reads and writes (tests/mock/race_test.sh)"
+echo "== dtoken-mock and dtoken scan under ThreadSanitizer (tests/mock/race_test.sh, tests/cli/scan_race_test.sh)"
 DTOKEN_JOBS=${DTOKEN_JOBS:-$(nproc)}
 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_CXX_FLAGS=-fsanitize=thread -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread \
   -DDTOKEN_BUILD_TESTS=OFF -DDTOKEN_BUILD_BENCH=OFF >/dev/null
-cmake --build build/tsan --target dtoken_mock --parallel "$DTOKEN_JOBS"
+cmake --build build/tsan --target dtoken_mock dtoken_cli --parallel "$DTOKEN_JOBS"
 bash tests/mock/race_test.sh build/tsan build/gcc/tools/dtoken
+bash tests/cli/scan_race_test.sh build/tsan/tools/dtoken build/gcc/tools/dtoken
 
 echo "== the README's quick start: build/release, dtoken-mock started and stopped"
 bash tests/mock/quickstart_test.sh
