@@ -142,7 +142,13 @@ class fingerprinter {
  public:
   void extend(file_result& file) {
     std::size_t i = file.prints.size();
-    file.prints.reserve(file.findings.capacity());  // (slice_joiner's projection)
+    // (room for slice_joiner's projection: growing the map step by step, rehashing it each time,
+    // took 7% of a dense scan's samples)
+    file.prints.reserve(file.findings.capacity());
+    if (seen_.size() + (file.findings.size() - i) > room_) {
+      room_ = file.findings.capacity();
+      seen_.reserve(room_);
+    }
     file.prints.resize(file.findings.size());
     for (; i < file.findings.size(); ++i) {
       const std::string_view id = file.findings[i].token_id();
@@ -155,6 +161,7 @@ class fingerprinter {
   // entries in one array: std::unordered_map's lookups, its nodes from one monotonic buffer, took
   // 7% of the samples of a jsonl scan of 81,000 findings)
   boost::unordered_flat_map<std::string_view, std::uint64_t> seen_;
+  std::size_t room_ = 0;  // what seen_ was last reserved for
 };
 
 // The slices of a file, joined in order as they are done, by the scanning thread that finishes
