@@ -41,10 +41,53 @@ std::size_t clean_prefix(std::string_view text) noexcept {
 
 }  // namespace
 
-void json_text::quote(std::string_view text) {
+void append_escaped(std::string& out, std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
   const std::size_t checked = clean_prefix(text);
   if (checked == text.size()) {
+    out.append(text);
+    return;
+  }
+  std::size_t clean = 0;  // bytes of `text` before this one are written
+  for (std::size_t at = checked; at < text.size(); ++at) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
+    out.append(text.substr(clean, at - clean));
+    clean = at + 1;
+    out += '\\';
+    switch (byte) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      default:
+        out += "u00";
+        out += hex[byte >> 4];
+        out += hex[byte & 15];
+    }
+  }
+  out.append(text.substr(clean));
+}
+
+void json_text::quote(std::string_view text) {
+  if (clean_prefix(text) == text.size()) {  // (one append: most strings need no escape)
     const std::size_t size = out_.size();
     out_.resize(size + text.size() + 2);
     char* to = out_.data() + size;
@@ -54,42 +97,7 @@ void json_text::quote(std::string_view text) {
     return;
   }
   out_ += '"';
-  std::size_t clean = 0;  // bytes of `text` before this one are written
-  for (std::size_t at = checked; at < text.size(); ++at) {
-    const auto byte = static_cast<unsigned char>(text[at]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\') continue;
-    out_.append(text.substr(clean, at - clean));
-    clean = at + 1;
-    out_ += '\\';
-    switch (byte) {
-      case '"':
-        out_ += '"';
-        break;
-      case '\\':
-        out_ += '\\';
-        break;
-      case '\b':
-        out_ += 'b';
-        break;
-      case '\f':
-        out_ += 'f';
-        break;
-      case '\n':
-        out_ += 'n';
-        break;
-      case '\r':
-        out_ += 'r';
-        break;
-      case '\t':
-        out_ += 't';
-        break;
-      default:
-        out_ += "u00";
-        out_ += hex[byte >> 4];
-        out_ += hex[byte & 15];
-    }
-  }
-  out_.append(text.substr(clean));
+  append_escaped(out_, text);
   out_ += '"';
 }
 

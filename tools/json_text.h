@@ -48,6 +48,10 @@ class literal_key {
   std::size_t size_;
 };
 
+// `text` as the inside of a JSON string, '"', '\\' and the control characters escaped (the quotes
+// left to the caller: json_text::quote(), or a string written in pieces).
+void append_escaped(std::string& out, std::string_view text);
+
 class json_text {
  public:
   explicit json_text(std::string& out) : out_(out) {}

@@ -2,11 +2,10 @@
 
 #include "dtoken/version.h"
 #include "json_text.h"
+#include "report_records.h"
 
 namespace dtoken::cli {
 namespace {
-
-constexpr std::string_view generic_rule = "dynatrace-token";
 
 boost::json::object sarif_rule(std::string id, std::string_view name, std::string_view what) {
   std::string text = "A Dynatrace ";
@@ -38,98 +37,6 @@ boost::json::array sarif_rules() {
                                type.name, type.description));
   }
   return rules;
-}
-
-std::size_t sarif_rule_index(const finding& found) {
-  if (found.type == nullptr) return 0;
-  return 1 + static_cast<std::size_t>(found.type - token_types().data());
-}
-
-// One SARIF result, written into `out`. Its URI is the path relative to the scan root (no "..").
-// (Its strings are made in buffers kept from one result to the next, and a file's URI once for
-// its findings, which come one after another, instead of new strings for each result.)
-void write_sarif_result(std::string& out, const report_item& item) {
-  const finding& found = item.found;
-  thread_local std::string rule;
-  thread_local std::string message;
-  thread_local std::string last_identity;
-  thread_local std::string uri;
-  // SARIF rule IDs: "dynatrace-token/dt0c01" for each registered type, "dynatrace-token" for a
-  // token whose prefix is not registered (the documented and family profiles accept those).
-  rule.assign(generic_rule);
-  if (found.type != nullptr) rule.append("/").append(found.type->prefix);
-  message.assign("Dynatrace ")
-      .append(found.type != nullptr ? found.type->name : "access token")
-      .append(" ")
-      .append(found.token_id())
-      .append(item.fixture ? " (a marked fixture)" : "")
-      .append(" with its secret in clear text.");
-  if (uri.empty() || item.identity != last_identity) {
-    last_identity.assign(item.identity);
-    uri = path_uri(item.identity);
-  }
-  json_text json(out);
-  json.open_object().key("ruleId").value(rule);
-  json.key("ruleIndex").value(std::uint64_t{sarif_rule_index(found)});
-  json.key("level").value(item.fixture ? "note" : "error");
-  json.key("message").open_object().key("text").value(message).close_object();
-  json.key("locations").open_array().open_object().key("physicalLocation").open_object();
-  json.key("artifactLocation").open_object();
-  if (item.path == "-") {
-    json.key("uri").value("stdin");
-  } else {
-    json.key("uri").value(uri).key("uriBaseId").value("%SRCROOT%");
-  }
-  json.close_object();
-  json.key("region").open_object();
-  json.key("startLine").value(found.line).key("startColumn").value(found.column);
-  json.key("endLine").value(found.line).key("endColumn").value(found.column + found.length);
-  json.key("byteOffset").value(found.offset).key("byteLength").value(std::uint64_t{found.length});
-  json.close_object().close_object().close_object().close_array();
-  json.key("partialFingerprints").open_object().key(fingerprint_key).value(item.fingerprint);
-  json.close_object();
-  json.key("properties").open_object().key("tokenId").value(found.token_id());
-  json.key("bounded").value(found.bounded).key("fixture").value(item.fixture);
-  if (found.encoded != encoding::none) json.key("encoding").value(to_string(found.encoded));
-  if (item.commit != nullptr) {
-    json.key("commit").value(item.commit->id).key("author").value(item.commit->author);
-    json.key("date").value(item.commit->date);
-  }
-  json.close_object().close_object();
-}
-
-// One finding as a JSON record (json and jsonl), written into `out`.
-void write_record(std::string& out, const report_item& item, profile rules, bool show_secret) {
-  // (the findings of one file come one after another: its path is made readable once)
-  thread_local std::string last_path;
-  thread_local std::string readable;
-  const std::string_view path = report_path(item.path);
-  if (path != last_path) {
-    last_path = path;
-    readable = valid_utf8(path);
-  }
-  const finding& found = item.found;
-  json_text json(out);
-  json.open_object().key("path").value(readable);
-  if (item.commit != nullptr) {
-    json.key("commit").value(item.commit->id).key("author").value(item.commit->author);
-    json.key("date").value(item.commit->date);
-  }
-  json.key("offset").value(found.offset).key("length").value(std::uint64_t{found.length});
-  json.key("line").value(found.line).key("column").value(found.column);
-  json.key("type").value(found.token.substr(0, prefix_length)).key("type_name");
-  if (found.type != nullptr) {
-    json.value(found.type->name);
-  } else {
-    json.null();
-  }
-  json.key("token_id").value(found.token_id()).key("bounded").value(found.bounded);
-  json.key("fixture").value(item.fixture);
-  if (found.encoded != encoding::none) json.key("encoding").value(to_string(found.encoded));
-  json.key("profile").value(to_string(rules)).key("fingerprint").value(item.fingerprint);
-  if (readable != path) json.key("path_base64").value(base64(path));  // the exact bytes
-  if (show_secret) json.key("token").value(found.token);
-  json.close_object();
 }
 
 // The SARIF log with no result, cut where its results go: what comes before them, and after.
@@ -211,7 +118,7 @@ void report_renderer::render(std::string& records, const report_item& item) cons
     return;
   }
   records.append(record_writer<std::ostream>::lead(format_));
-  write_record(records, item, rules_, show_secret_);
+  write_json_record(records, item, rules_, show_secret_);
   records.append(record_writer<std::ostream>::trail(format_));
 }
 
