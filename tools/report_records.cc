@@ -18,6 +18,12 @@ void append_number(std::string& out, std::uint64_t number) {
              std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr);
 }
 
+// A member (`name` written as it goes: the comma, the quoted name and the colon) with a number.
+void append_member(std::string& out, std::string_view name, std::uint64_t number) {
+  out += name;
+  append_number(out, number);
+}
+
 void append_bool(std::string& out, bool flag) { out += flag ? "true" : "false"; }
 
 // A string value, quoted and escaped.
@@ -25,6 +31,18 @@ void append_quoted(std::string& out, std::string_view text) {
   out += '"';
   append_escaped(out, text);
   out += '"';
+}
+
+// The members "bounded", "fixture" and, for an encoded token, "encoding" (both formats).
+void append_flags(std::string& out, const report_item& item) {
+  out += ",\"bounded\":";
+  append_bool(out, item.found.bounded);
+  out += ",\"fixture\":";
+  append_bool(out, item.fixture);
+  if (item.found.encoded != encoding::none) {
+    out += ",\"encoding\":";
+    append_quoted(out, to_string(item.found.encoded));
+  }
 }
 
 // What a SARIF result of this rule and level starts with, up to the token ID in its message.
@@ -78,30 +96,18 @@ void write_sarif_result_of_file(std::string& out, const report_item& item) {
   append_escaped(out, found.token_id());
   out += sarif_location(item.identity, item.fixture);
   append_number(out, found.line);
-  out += ",\"startColumn\":";
-  append_number(out, found.column);
-  out += ",\"endLine\":";
-  append_number(out, found.line);
-  out += ",\"endColumn\":";
-  append_number(out, found.column + found.length);
-  out += ",\"byteOffset\":";
-  append_number(out, found.offset);
-  out += ",\"byteLength\":";
-  append_number(out, found.length);
+  append_member(out, ",\"startColumn\":", found.column);
+  append_member(out, ",\"endLine\":", found.line);
+  append_member(out, ",\"endColumn\":", found.column + found.length);
+  append_member(out, ",\"byteOffset\":", found.offset);
+  append_member(out, ",\"byteLength\":", found.length);
   out += "}}}],\"partialFingerprints\":{";
   append_quoted(out, fingerprint_key);
   out += ':';
   append_quoted(out, item.fingerprint);
   out += "},\"properties\":{\"tokenId\":";
   append_quoted(out, found.token_id());
-  out += ",\"bounded\":";
-  append_bool(out, found.bounded);
-  out += ",\"fixture\":";
-  append_bool(out, item.fixture);
-  if (found.encoded != encoding::none) {
-    out += ",\"encoding\":";
-    append_quoted(out, to_string(found.encoded));
-  }
+  append_flags(out, item);
   out += "}}";
 }
 
@@ -137,12 +143,9 @@ void write_json_record_of_file(std::string& out, const report_item& item, profil
   const json_path_pieces& pieces = json_pieces(report_path(item.path));
   out += pieces.head;
   append_number(out, found.offset);
-  out += ",\"length\":";
-  append_number(out, found.length);
-  out += ",\"line\":";
-  append_number(out, found.line);
-  out += ",\"column\":";
-  append_number(out, found.column);
+  append_member(out, ",\"length\":", found.length);
+  append_member(out, ",\"line\":", found.line);
+  append_member(out, ",\"column\":", found.column);
   out += ",\"type\":";
   append_quoted(out, found.token.substr(0, prefix_length));
   out += ",\"type_name\":";
@@ -153,14 +156,7 @@ void write_json_record_of_file(std::string& out, const report_item& item, profil
   }
   out += ",\"token_id\":";
   append_quoted(out, found.token_id());
-  out += ",\"bounded\":";
-  append_bool(out, found.bounded);
-  out += ",\"fixture\":";
-  append_bool(out, item.fixture);
-  if (found.encoded != encoding::none) {
-    out += ",\"encoding\":";
-    append_quoted(out, to_string(found.encoded));
-  }
+  append_flags(out, item);
   out += ",\"profile\":";
   append_quoted(out, to_string(rules));
   out += ",\"fingerprint\":";

@@ -95,6 +95,13 @@ void expect_fingerprints(const file_result& file, const std::string& identity,
   }
 }
 
+// A file of three slices with the tokens at `places`, written at `path`: its text.
+std::string write_large_file(const std::string& path) {
+  std::string text = text_with(three_slices, places);
+  std::ofstream(path, std::ios::binary) << text;
+  return text;
+}
+
 scan_options fingerprinting(unsigned threads) {
   scan_options options;
   options.fingerprints = true;
@@ -104,9 +111,8 @@ scan_options fingerprinting(unsigned threads) {
 
 TEST(scan_files_test, slices_on_several_threads_fingerprint_occurrences_of_the_whole_file) {
   const scratch directory;
-  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("large.log");
-  std::ofstream(path, std::ios::binary) << text;
+  const std::string text = write_large_file(path);
   for (const unsigned threads : {1U, 2U, 3U, 8U}) {
     file_result file = scan_file({path, "logs/large.log", true}, fingerprinting(threads));
     fingerprint_file(file, fingerprinting(threads));
@@ -149,9 +155,8 @@ TEST(scan_files_test, a_stream_is_fingerprinted_alike) {
 // their fingerprints; one thread joins each slice as it finishes it.
 TEST(scan_files_test, findings_stream_in_order_with_their_fingerprints) {
   const scratch directory;
-  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("large.log");
-  std::ofstream(path, std::ios::binary) << text;
+  const std::string text = write_large_file(path);
   for (const unsigned threads : {1U, 2U, 3U, 8U}) {
     SCOPED_TRACE(threads);
     std::vector<std::string> streamed;  // the fingerprints, as they came
@@ -180,7 +185,7 @@ TEST(scan_files_test, findings_stream_in_order_with_their_fingerprints) {
 TEST(scan_files_test, what_on_findings_throws_is_thrown_once_the_threads_end) {
   const scratch directory;
   const std::string path = directory.path("large.log");
-  std::ofstream(path, std::ios::binary) << text_with(three_slices, places);
+  write_large_file(path);
   scan_options options = fingerprinting(2);
   options.on_findings = [](const file_result&, std::size_t) {
     throw std::runtime_error("the report failed");
@@ -190,9 +195,8 @@ TEST(scan_files_test, what_on_findings_throws_is_thrown_once_the_threads_end) {
 
 TEST(scan_files_test, no_fingerprints_unless_asked) {
   const scratch directory;
-  const std::string text = text_with(three_slices, places);
   const std::string path = directory.path("large.log");
-  std::ofstream(path, std::ios::binary) << text;
+  const std::string text = write_large_file(path);
   scan_options options;
   options.part_threads = 2;
   file_result file = scan_file({path, "large.log", true}, options);
