@@ -136,6 +136,41 @@ const json_path_pieces& json_pieces(std::string_view path) {
   return pieces;
 }
 
+// The members "type" and "type_name", and the name of "token_id".
+void append_type(std::string& out, std::string_view prefix, const token_type* type) {
+  out += ",\"type\":";
+  append_quoted(out, prefix);
+  out += ",\"type_name\":";
+  if (type != nullptr) {
+    append_quoted(out, type->name);
+  } else {
+    out += "null";
+  }
+  out += ",\"token_id\":";
+}
+
+// append_type() of a registered type's records, made once.
+const std::string& json_type_piece(const token_type& type) {
+  thread_local std::vector<std::string> pieces;  // by type
+  const auto index = static_cast<std::size_t>(&type - token_types().data());
+  if (pieces.size() <= index) pieces.resize(token_types().size());
+  std::string& piece = pieces[index];
+  if (piece.empty()) append_type(piece, type.prefix, &type);
+  return piece;
+}
+
+// The member "profile" and the name of "fingerprint", made once for each profile.
+const std::string& json_profile_piece(profile rules) {
+  thread_local std::array<std::string, 3> pieces;  // by profile
+  std::string& piece = pieces.at(static_cast<std::size_t>(rules));
+  if (piece.empty()) {
+    piece = ",\"profile\":";
+    append_quoted(piece, to_string(rules));
+    piece += ",\"fingerprint\":";
+  }
+  return piece;
+}
+
 // write_json_record() of a file's finding.
 void write_json_record_of_file(std::string& out, const report_item& item, profile rules,
                                bool show_secret) {
@@ -146,20 +181,15 @@ void write_json_record_of_file(std::string& out, const report_item& item, profil
   append_member(out, ",\"length\":", found.length);
   append_member(out, ",\"line\":", found.line);
   append_member(out, ",\"column\":", found.column);
-  out += ",\"type\":";
-  append_quoted(out, found.token.substr(0, prefix_length));
-  out += ",\"type_name\":";
-  if (found.type != nullptr) {
-    append_quoted(out, found.type->name);
+  const std::string_view prefix = found.token.substr(0, prefix_length);
+  if (found.type != nullptr && prefix == found.type->prefix) {
+    out += json_type_piece(*found.type);
   } else {
-    out += "null";
+    append_type(out, prefix, found.type);
   }
-  out += ",\"token_id\":";
   append_quoted(out, found.token_id());
   append_flags(out, item);
-  out += ",\"profile\":";
-  append_quoted(out, to_string(rules));
-  out += ",\"fingerprint\":";
+  out += json_profile_piece(rules);
   append_quoted(out, item.fingerprint);
   out += pieces.exact;
   if (show_secret) {

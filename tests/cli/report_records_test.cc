@@ -23,13 +23,16 @@ std::string random_bytes() {
   return bytes + suffix;
 }
 
-// A token of 80 or 96 bytes (its ID all but the last 65), of any byte or the shape of a real one.
-std::string random_token() {
+// A token of 80 or 96 bytes (its ID all but the last 65), of any byte or the shape of a real one,
+// of `type` (as the scanner finds them) or of another.
+std::string random_token(const token_type* type) {
   const std::size_t length = *rc::gen::element<std::size_t>(80, 96);
   if (*rc::gen::arbitrary<bool>()) {
     return *rc::gen::container<std::string>(length, rc::gen::arbitrary<char>());
   }
-  std::string token = *rc::gen::element<std::string>("dt0c01", "dt0s16", "dt0x99");
+  std::string token = type != nullptr && *rc::gen::arbitrary<bool>()
+                          ? std::string(type->prefix)
+                          : *rc::gen::element<std::string>("dt0c01", "dt0s16", "dt0x99");
   token += '.';
   token += std::string(length - 72, 'A');
   token += '.';
@@ -41,7 +44,9 @@ RC_GTEST_PROP(report_records_property, fast_writers_write_what_the_general_ones_
   const std::vector<std::string> paths = {"logs/app.log", random_bytes(), "-"};
   const auto count = *rc::gen::inRange<std::size_t>(1, 8);
   for (std::size_t k = 0; k < count; ++k) {
-    const std::string token = random_token();
+    const std::size_t type = *rc::gen::inRange<std::size_t>(0, token_types().size() + 1);
+    const token_type* registered = type < token_types().size() ? &token_types()[type] : nullptr;
+    const std::string token = random_token(registered);
     const std::string print =
         *rc::gen::element<std::string>("0123456789abcdef0123456789abcdef", random_bytes());
     finding found;
@@ -51,8 +56,7 @@ RC_GTEST_PROP(report_records_property, fast_writers_write_what_the_general_ones_
     found.line = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
     found.column = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
     found.bounded = *rc::gen::arbitrary<bool>();
-    const std::size_t type = *rc::gen::inRange<std::size_t>(0, token_types().size() + 1);
-    found.type = type < token_types().size() ? &token_types()[type] : nullptr;
+    found.type = registered;
     found.encoded =
         *rc::gen::element(encoding::none, encoding::base64, encoding::percent, encoding::none);
     const std::string& path = *rc::gen::elementOf(paths);
