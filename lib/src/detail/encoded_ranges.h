@@ -19,12 +19,14 @@ namespace dtoken::detail {
 // from the last of these instead of from the part's start.
 struct line_marks {
   static constexpr std::size_t capacity = 1024;  // (as many as pair_ranges has ranges)
+  line_marks() noexcept {}  // NOLINT(modernize-use-equals-default): as pair_ranges
   struct mark {
     std::size_t offset;
     std::uint64_t line;
     std::size_t line_begin;
   };
-  std::array<mark, capacity> marks{};
+  // (left uninitialized, as pair_ranges's arrays are)
+  std::array<mark, capacity> marks;  // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t count = 0;
 
   void add(const finding& found) noexcept {

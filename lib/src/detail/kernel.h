@@ -75,8 +75,13 @@ inline constexpr unsigned stop_kinds = 16;
 // inside, fits; with 64 it overflowed, and a second pass read the whole part.)
 struct pair_ranges {
   static constexpr std::size_t capacity = 1024;
-  std::array<std::size_t, capacity> begins{};
-  std::array<std::size_t, capacity> ends{};
+  // (User-provided: `pair_ranges{}` leaves the arrays as they are too, where a defaulted
+  // constructor would zero them.)
+  pair_ranges() noexcept {}  // NOLINT(modernize-use-equals-default)
+  // (Left uninitialized, as only the first `count` are read: zeroing 16 KiB for each part cost a
+  // scan of many small parts, git's blobs, more than its search.)
+  std::array<std::size_t, capacity> begins;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+  std::array<std::size_t, capacity> ends;    // NOLINT(cppcoreguidelines-pro-type-member-init)
   std::size_t count = 0;
   bool overflow = false;
 
