@@ -116,14 +116,16 @@ class slice_joiner {
 
  private:
   // Room for `adding` more findings and, at a time, for as many as the file's slices will likely
-  // give, projected from those joined so far: not a copy of all the findings (and new pages) at
+  // give, projected from those joined so far (but at most 8 times those joined, as a first slice
+  // full of tokens says little of a huge file): not a copy of all the findings (and new pages) at
   // every doubling.
   void make_room(std::size_t adding) {
     ++joined_;
     const std::size_t needed = whole_.findings.size() + adding;
     if (needed <= whole_.findings.capacity()) return;
     const std::size_t projected = needed * slices_ / joined_ + needed / 4;
-    const std::size_t room = std::max(projected, 2 * whole_.findings.capacity());
+    const std::size_t room =
+        std::max(std::min(projected, 8 * needed), 2 * whole_.findings.capacity());
     whole_.findings.reserve(room);
     whole_.fixture.reserve(room);
   }
@@ -170,8 +172,9 @@ class fingerprinter {
 // the file is scanned: the scanning threads wait on memory, and a busy loop of 1 and 2 ms beside
 // them made a scan of 256 MiB 0.3 and 0.6 ms longer. `dtoken scan --format jsonl` of 256 MiB took
 // 9.6-9.8 ms instead of 10.1-10.3 (6 rounds of 31 alternating runs); text and SARIF as before
-// (8.5-9.1 and 10.4-11.0 ms; SARIF renders twice the bytes). The caller's own thread, woken for
-// each slice instead, ran late (after a scanning thread's time slice) and saved less.
+// (8.5-9.1 and 10.4-11.0 ms, with the record writers of that day; report_records.h since). The
+// caller's own thread, woken for each slice instead, ran late (after a scanning thread's time
+// slice) and saved less.
 class ordered_join {
  public:
   ordered_join(std::vector<slice_result>& slices, file_result& whole, const scan_options& options)
