@@ -30,9 +30,9 @@ mapped_file::~mapped_file() {
   if (size_ >= background_unmap_size) {
     // A thread of its own unmaps a large file while the report is written: unmapping 256 MiB
     // took 0.1 ms for a file fresh in the page cache, 8 ms for one this VM had aged (its page
-    // tables freed, on one thread). Nothing waits for it: a process that
-    // exits first has the kernel finish that system call, and then unmap what is left. (When no
-    // thread can be started, std::system_error, or its state not allocated, this one unmaps it.)
+    // tables freed, on one thread). Nothing waits for it: a process that exits first has the
+    // kernel finish that system call, and then unmap what is left. (When no thread can be
+    // started, std::system_error, or its state not allocated, this one unmaps it.)
     try {
       std::thread([data, size = size_] { ::munmap(data, size); }).detach();
       return;

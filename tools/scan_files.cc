@@ -364,7 +364,6 @@ file_result scan_file(const scan_target& target, const scan_options& options) {
 // in all: a map and two vectors per slice.)
 void fingerprint_file(file_result& file, const scan_options& options) {
   if (!options.fingerprints || file.prints.size() == file.findings.size()) return;
-  file.prints.clear();
   fingerprinter().extend(file);
 }
 

@@ -215,8 +215,7 @@ struct avx2_isa {
     return detail::bits_at(data, size, block);
   }
   static constexpr alphabet_span_function span = avx2_span;
-  static constexpr bool marks_pairs = false;
-  static void mark_pairs(const char*, std::ptrdiff_t, std::ptrdiff_t, pair_ranges&) noexcept {}
+  static constexpr bool marks_pairs = false;  // (so find_prefix_with never calls mark_pairs)
   template <prefix_filter Filter>
   DTOKEN_AVX2 static std::ptrdiff_t run_of_blocks(const char* data, std::ptrdiff_t block,
                                                   std::ptrdiff_t last, std::ptrdiff_t end,
